@@ -1,0 +1,232 @@
+// Package snapshot owns trailwatch's snapshot format: the JSON document that
+// `trailwatch collect` writes and `trailwatch evaluate` reads. A snapshot is
+// evidence, not an interpretation: the AWS objects in it keep the field names
+// of AWS's API reference, as the aws CLI prints them, and every call that
+// failed is recorded beside what was read.
+//
+// The format is described by schema.json (JSON Schema 2020-12), which Read
+// enforces: a snapshot that does not conform is refused with the file and
+// the JSON path named.
+package snapshot
+
+// FormatVersion is the snapshot format this package reads and writes.
+const FormatVersion = 1
+
+// Snapshot is one collection run: one or more AWS accounts.
+type Snapshot struct {
+	FormatVersion int       `json:"format_version"`
+	Generator     string    `json:"generator,omitempty"`
+	CollectedAt   string    `json:"collected_at,omitempty"` // RFC 3339
+	Accounts      []Account `json:"accounts"`
+}
+
+// Account is what was read in one AWS account.
+type Account struct {
+	AccountID string `json:"account_id"`
+	// CallerArn is the identity the collector used (sts:GetCallerIdentity).
+	CallerArn string   `json:"caller_arn,omitempty"`
+	Regions   []Region `json:"regions"`
+	// Errors are the failed calls that belong to no region: assuming the
+	// role, GetCallerIdentity, listing the enabled regions.
+	Errors []CallError `json:"errors,omitempty"`
+}
+
+// Region is what was read in one region of an account. A region that is
+// listed was read: DescribeTrails and DescribeAlarms succeeded there, or
+// their failures are in Errors. Log groups and topics are read where the
+// evidence chain leads, so only those an account's trails and alarms name
+// appear.
+type Region struct {
+	Region       string        `json:"region"`
+	Trails       []Trail       `json:"trails"`
+	LogGroups    []LogGroup    `json:"log_groups,omitempty"`
+	MetricAlarms []MetricAlarm `json:"metric_alarms"`
+	Topics       []Topic       `json:"topics,omitempty"`
+	Errors       []CallError   `json:"errors,omitempty"`
+}
+
+// CallError is one AWS API call that failed, after retries.
+type CallError struct {
+	Service   string `json:"service"`   // cloudtrail, logs, cloudwatch, sns, sts
+	Operation string `json:"operation"` // DescribeTrails, ...
+	Region    string `json:"region,omitempty"`
+	// Resource is what the call was about: a trail ARN, a log group name, a
+	// topic ARN. Empty for calls that list a whole region.
+	Resource   string `json:"resource,omitempty"`
+	ErrorCode  string `json:"error_code"`
+	Message    string `json:"message"`
+	HTTPStatus int    `json:"http_status,omitempty"`
+}
+
+// Trail is a trail as cloudtrail:DescribeTrails returns it, with what
+// GetTrailStatus and GetEventSelectors returned for it in its home region.
+// A trail is recorded once, in its home region.
+type Trail struct {
+	Name                       string `json:"Name"`
+	TrailARN                   string `json:"TrailARN"`
+	HomeRegion                 string `json:"HomeRegion"`
+	IsMultiRegionTrail         bool   `json:"IsMultiRegionTrail"`
+	IsOrganizationTrail        bool   `json:"IsOrganizationTrail"`
+	IncludeGlobalServiceEvents bool   `json:"IncludeGlobalServiceEvents"`
+	LogFileValidationEnabled   bool   `json:"LogFileValidationEnabled"`
+	HasCustomEventSelectors    bool   `json:"HasCustomEventSelectors"`
+	HasInsightSelectors        bool   `json:"HasInsightSelectors"`
+	S3BucketName               string `json:"S3BucketName,omitempty"`
+	S3KeyPrefix                string `json:"S3KeyPrefix,omitempty"`
+	SnsTopicARN                string `json:"SnsTopicARN,omitempty"`
+	CloudWatchLogsLogGroupArn  string `json:"CloudWatchLogsLogGroupArn,omitempty"`
+	CloudWatchLogsRoleArn      string `json:"CloudWatchLogsRoleArn,omitempty"`
+	KmsKeyId                   string `json:"KmsKeyId,omitempty"`
+
+	// GetTrailStatus is that call's answer; absent when it failed.
+	GetTrailStatus *TrailStatus `json:"GetTrailStatus,omitempty"`
+	// GetEventSelectors is that call's answer; absent when it failed.
+	GetEventSelectors *EventSelectors `json:"GetEventSelectors,omitempty"`
+}
+
+// TrailStatus is cloudtrail:GetTrailStatus's answer (times in RFC 3339).
+type TrailStatus struct {
+	IsLogging                         bool   `json:"IsLogging"`
+	LatestDeliveryError               string `json:"LatestDeliveryError,omitempty"`
+	LatestDeliveryTime                string `json:"LatestDeliveryTime,omitempty"`
+	LatestCloudWatchLogsDeliveryError string `json:"LatestCloudWatchLogsDeliveryError,omitempty"`
+	LatestCloudWatchLogsDeliveryTime  string `json:"LatestCloudWatchLogsDeliveryTime,omitempty"`
+	StartLoggingTime                  string `json:"StartLoggingTime,omitempty"`
+	StopLoggingTime                   string `json:"StopLoggingTime,omitempty"`
+}
+
+// EventSelectors is cloudtrail:GetEventSelectors's answer: basic or
+// advanced selectors (a trail uses one kind or the other).
+type EventSelectors struct {
+	EventSelectors         []EventSelector         `json:"EventSelectors,omitempty"`
+	AdvancedEventSelectors []AdvancedEventSelector `json:"AdvancedEventSelectors,omitempty"`
+}
+
+type EventSelector struct {
+	ReadWriteType                 string         `json:"ReadWriteType"` // ReadOnly, WriteOnly, All
+	IncludeManagementEvents       bool           `json:"IncludeManagementEvents"`
+	DataResources                 []DataResource `json:"DataResources,omitempty"`
+	ExcludeManagementEventSources []string       `json:"ExcludeManagementEventSources,omitempty"`
+}
+
+type DataResource struct {
+	Type   string   `json:"Type"`
+	Values []string `json:"Values,omitempty"`
+}
+
+type AdvancedEventSelector struct {
+	Name           string          `json:"Name,omitempty"`
+	FieldSelectors []FieldSelector `json:"FieldSelectors"`
+}
+
+type FieldSelector struct {
+	Field         string   `json:"Field"`
+	Equals        []string `json:"Equals,omitempty"`
+	StartsWith    []string `json:"StartsWith,omitempty"`
+	EndsWith      []string `json:"EndsWith,omitempty"`
+	NotEquals     []string `json:"NotEquals,omitempty"`
+	NotStartsWith []string `json:"NotStartsWith,omitempty"`
+	NotEndsWith   []string `json:"NotEndsWith,omitempty"`
+}
+
+// LogGroup holds what logs:DescribeMetricFilters returned for one log
+// group, all pages. A log group is listed when that call succeeded.
+type LogGroup struct {
+	LogGroupName  string         `json:"logGroupName"`
+	MetricFilters []MetricFilter `json:"metricFilters"`
+}
+
+// MetricFilter is a metric filter as CloudWatch Logs returns it (its API
+// spells fields in camelCase).
+type MetricFilter struct {
+	FilterName             string                 `json:"filterName"`
+	FilterPattern          string                 `json:"filterPattern"`
+	MetricTransformations  []MetricTransformation `json:"metricTransformations"`
+	LogGroupName           string                 `json:"logGroupName"`
+	CreationTime           int64                  `json:"creationTime,omitempty"`
+	ApplyOnTransformedLogs bool                   `json:"applyOnTransformedLogs,omitempty"`
+}
+
+type MetricTransformation struct {
+	MetricName      string            `json:"metricName"`
+	MetricNamespace string            `json:"metricNamespace"`
+	MetricValue     string            `json:"metricValue"`
+	DefaultValue    *float64          `json:"defaultValue,omitempty"`
+	Dimensions      map[string]string `json:"dimensions,omitempty"`
+	Unit            string            `json:"unit,omitempty"`
+}
+
+// MetricAlarm is a metric alarm as cloudwatch:DescribeAlarms returns it. A
+// metric-math alarm has no MetricName; its metrics are in Metrics.
+type MetricAlarm struct {
+	AlarmName                        string            `json:"AlarmName"`
+	AlarmArn                         string            `json:"AlarmArn"`
+	AlarmDescription                 string            `json:"AlarmDescription,omitempty"`
+	ActionsEnabled                   bool              `json:"ActionsEnabled"`
+	AlarmActions                     []string          `json:"AlarmActions"`
+	OKActions                        []string          `json:"OKActions,omitempty"`
+	InsufficientDataActions          []string          `json:"InsufficientDataActions,omitempty"`
+	StateValue                       string            `json:"StateValue,omitempty"`
+	MetricName                       string            `json:"MetricName,omitempty"`
+	Namespace                        string            `json:"Namespace,omitempty"`
+	Statistic                        string            `json:"Statistic,omitempty"`
+	ExtendedStatistic                string            `json:"ExtendedStatistic,omitempty"`
+	Dimensions                       []Dimension       `json:"Dimensions,omitempty"`
+	Period                           int32             `json:"Period,omitempty"`
+	EvaluationPeriods                int32             `json:"EvaluationPeriods,omitempty"`
+	DatapointsToAlarm                int32             `json:"DatapointsToAlarm,omitempty"`
+	Threshold                        *float64          `json:"Threshold,omitempty"`
+	ComparisonOperator               string            `json:"ComparisonOperator,omitempty"`
+	TreatMissingData                 string            `json:"TreatMissingData,omitempty"`
+	Metrics                          []MetricDataQuery `json:"Metrics,omitempty"`
+	ThresholdMetricId                string            `json:"ThresholdMetricId,omitempty"`
+	EvaluateLowSampleCountPercentile string            `json:"EvaluateLowSampleCountPercentile,omitempty"`
+}
+
+type Dimension struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
+}
+
+type MetricDataQuery struct {
+	Id         string      `json:"Id"`
+	MetricStat *MetricStat `json:"MetricStat,omitempty"`
+	Expression string      `json:"Expression,omitempty"`
+	Label      string      `json:"Label,omitempty"`
+	ReturnData *bool       `json:"ReturnData,omitempty"`
+	Period     int32       `json:"Period,omitempty"`
+	AccountId  string      `json:"AccountId,omitempty"`
+}
+
+type MetricStat struct {
+	Metric Metric `json:"Metric"`
+	Period int32  `json:"Period"`
+	Stat   string `json:"Stat"`
+	Unit   string `json:"Unit,omitempty"`
+}
+
+type Metric struct {
+	Namespace  string      `json:"Namespace,omitempty"`
+	MetricName string      `json:"MetricName,omitempty"`
+	Dimensions []Dimension `json:"Dimensions,omitempty"`
+}
+
+// Topic is an SNS topic an alarm notifies: sns:GetTopicAttributes and
+// sns:ListSubscriptionsByTopic (all pages). Attributes or Subscriptions is
+// absent when its call failed.
+type Topic struct {
+	TopicArn      string            `json:"TopicArn"`
+	Attributes    map[string]string `json:"Attributes,omitempty"`
+	Subscriptions []Subscription    `json:"Subscriptions,omitempty"`
+}
+
+// Subscription is as ListSubscriptionsByTopic returns it. SubscriptionArn
+// is "PendingConfirmation" until the endpoint confirms. Endpoint is
+// redacted unless the collector was asked to keep it.
+type Subscription struct {
+	SubscriptionArn string `json:"SubscriptionArn"`
+	Protocol        string `json:"Protocol"`
+	Endpoint        string `json:"Endpoint,omitempty"`
+	Owner           string `json:"Owner,omitempty"`
+	TopicArn        string `json:"TopicArn,omitempty"`
+}

@@ -1,0 +1,241 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func sample() *Snapshot {
+	th := 1.0
+	return &Snapshot{
+		FormatVersion: FormatVersion,
+		Generator:     "trailwatch test",
+		CollectedAt:   "2026-11-20T10:00:00Z",
+		Accounts: []Account{{
+			AccountID: "111122223333",
+			Regions: []Region{{
+				Region: "us-east-1",
+				Trails: []Trail{{
+					Name: "main", TrailARN: "arn:aws:cloudtrail:us-east-1:111122223333:trail/main", HomeRegion: "us-east-1",
+					IsMultiRegionTrail: true, CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:trail:*",
+					GetTrailStatus:    &TrailStatus{IsLogging: true},
+					GetEventSelectors: &EventSelectors{EventSelectors: []EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}},
+				}},
+				LogGroups: []LogGroup{{LogGroupName: "trail", MetricFilters: []MetricFilter{{
+					FilterName: "f", FilterPattern: "{ $.eventName = StopLogging }", LogGroupName: "trail",
+					MetricTransformations: []MetricTransformation{{MetricName: "m", MetricNamespace: "CISBenchmark", MetricValue: "1"}},
+				}}}},
+				MetricAlarms: []MetricAlarm{{AlarmName: "a", ActionsEnabled: true, AlarmActions: []string{"arn:aws:sns:us-east-1:111122223333:t"}, MetricName: "m", Namespace: "CISBenchmark", Threshold: &th}},
+				Topics:       []Topic{{TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Subscriptions: []Subscription{{SubscriptionArn: "arn:aws:sns:us-east-1:111122223333:t:1", Protocol: "email"}}}},
+				Errors:       []CallError{{Service: "sns", Operation: "GetTopicAttributes", Region: "us-east-1", Resource: "arn:aws:sns:us-east-1:111122223333:t", ErrorCode: "AccessDenied", Message: "no", HTTPStatus: 403}},
+			}},
+		}},
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	data, err := sample().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Decode("mem.json", data)
+	if err != nil {
+		t.Fatalf("a marshalled snapshot does not read back: %v", err)
+	}
+	again, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, again) {
+		t.Errorf("round trip changed the snapshot:\n%s\n---\n%s", data, again)
+	}
+}
+
+func TestNormalizeSorts(t *testing.T) {
+	s := &Snapshot{Accounts: []Account{
+		{AccountID: "999999999999", Regions: []Region{{Region: "us-west-2"}, {Region: "eu-west-1"}}},
+		{AccountID: "111111111111"},
+	}}
+	s.Normalize()
+	if s.Accounts[0].AccountID != "111111111111" || s.Accounts[1].Regions[0].Region != "eu-west-1" {
+		t.Errorf("not sorted: %+v", s.Accounts)
+	}
+	if s.Accounts[0].Regions == nil || s.Accounts[1].Regions[0].Trails == nil {
+		t.Error("nil lists are not made empty")
+	}
+}
+
+func TestReadRefuses(t *testing.T) {
+	dir := t.TempDir()
+	good, err := sample().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	withField := func(path string, v any) string {
+		var doc map[string]any
+		if err := json.Unmarshal(good, &doc); err != nil {
+			t.Fatal(err)
+		}
+		// path: dot-separated keys and indexes into doc
+		var cur any = doc
+		parts := strings.Split(path, ".")
+		for _, p := range parts[:len(parts)-1] {
+			switch c := cur.(type) {
+			case map[string]any:
+				cur = c[p]
+			case []any:
+				cur = c[p[0]-'0']
+			}
+		}
+		cur.(map[string]any)[parts[len(parts)-1]] = v
+		out, _ := json.Marshal(doc)
+		return string(out)
+	}
+	tests := []struct {
+		name, content string
+		want          string // substring of the error
+	}{
+		{"empty", "", "empty file"},
+		{"blank", "  \n\n ", "empty file"},
+		{"not json", "hello, world", ":1:1: not valid JSON"},
+		{"truncated", string(good[:len(good)/2]), "JSON ends early"},
+		{"array", "[1, 2]", "$: not a trailwatch snapshot: want a JSON object, found an array"},
+		{"number", "42", "$: not a trailwatch snapshot: want a JSON object, found the number 42"},
+		{"other object", `{"Trails": []}`, "not a trailwatch snapshot: it has no format_version"},
+		{"version 2", `{"format_version": 2, "accounts": []}`, "$.format_version: format version 2 is not one this trailwatch reads"},
+		{"version string", `{"format_version": "1", "accounts": []}`, `format version "1"`},
+		{"trailing data", string(good) + "{}", "unexpected data after"},
+		{"wrong type", withField("accounts.0.regions.0.trails.0.IsMultiRegionTrail", "yes"), `$.accounts[0].regions[0].trails[0].IsMultiRegionTrail: want a boolean, found a string "yes"`},
+		{"wrong type deep", withField("accounts.0.regions.0.log_groups.0.metricFilters.0.filterPattern", 7), "$.accounts[0].regions[0].log_groups[0].metricFilters[0].filterPattern: want a string, found the number 7"},
+		{"bad account id", withField("accounts.0.account_id", "1234"), `$.accounts[0].account_id: "1234" does not have the form`},
+		{"missing required", withField("accounts.0.regions.0.trails", nil), "$.accounts[0].regions[0].trails: want an array, found null"},
+		{"unknown envelope field", withField("accounts.0.regoins", []any{}), `$.accounts[0].regoins: unknown field "regoins"`},
+		{"bad enum", withField("accounts.0.regions.0.trails.0.GetEventSelectors.EventSelectors.0.ReadWriteType", "Both"), `want one of "ReadOnly", "WriteOnly", "All", found "Both"`},
+		{"fraction for integer", withField("accounts.0.regions.0.errors.0.http_status", 403.5), "http_status: want an integer, found the number 403.5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".json")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Read(path)
+			var se *Error
+			if !errors.As(err, &se) {
+				t.Fatalf("Read = %v, want a *snapshot.Error", err)
+			}
+			if !strings.HasPrefix(err.Error(), path) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q\nwant it to start with the file and contain %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("missing file", func(t *testing.T) {
+		_, err := Read(filepath.Join(dir, "nope.json"))
+		if err == nil || !strings.Contains(err.Error(), "nope.json: no such file") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("directory", func(t *testing.T) {
+		_, err := Read(dir)
+		if err == nil || !strings.Contains(err.Error(), "is a directory") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestSyntaxErrorPosition(t *testing.T) {
+	_, err := Decode("x.json", []byte("{\n  \"format_version\": 1,\n  \"accounts\": [,]\n}"))
+	var se *Error
+	if !errors.As(err, &se) || se.Line != 3 || se.Col != 16 {
+		t.Errorf("err = %v (%+v), want line 3 column 16", err, se)
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snap.json")
+	if err := sample().WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	if _, err := Read(path); err != nil {
+		t.Fatalf("written snapshot does not read: %v", err)
+	}
+	// A write that cannot complete leaves the earlier file untouched.
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o755)
+	if os.Geteuid() != 0 { // root ignores directory permissions
+		if err := sample().WriteFile(path); err == nil {
+			t.Error("write into a read-only directory succeeded")
+		}
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "missing-dir", "x.json"), []byte("{}")); err == nil {
+		t.Error("write into a missing directory succeeded")
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Error("a failed write changed the earlier snapshot")
+	}
+	os.Chmod(dir, 0o755)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestMerge(t *testing.T) {
+	a, b := sample(), sample()
+	b.Accounts[0].Regions[0].Region = "eu-west-1"
+	c := sample()
+	c.Accounts[0].AccountID = "444455556666"
+	m, err := Merge([]Source{{"a.json", a}, {"b.json", b}, {"c.json", c}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Accounts) != 2 || len(m.Accounts[0].Regions) != 2 {
+		t.Fatalf("merged %d accounts, first with %d regions; want 2 and 2", len(m.Accounts), len(m.Accounts[0].Regions))
+	}
+	if got := []string{m.Accounts[0].Regions[0].Region, m.Accounts[0].Regions[1].Region}; !slices.Equal(got, []string{"eu-west-1", "us-east-1"}) {
+		t.Errorf("regions %v", got)
+	}
+	_, err = Merge([]Source{{"a.json", sample()}, {"b.json", sample()}})
+	if err == nil || !strings.Contains(err.Error(), "b.json: account 111122223333 region us-east-1 is also in a.json") {
+		t.Errorf("duplicate region: err = %v", err)
+	}
+}
+
+// The schema uses only keywords the validator implements, and every field of
+// the Go types appears in it (and the reverse), so the two cannot drift.
+func TestSchemaKeywords(t *testing.T) {
+	var root any
+	if err := json.Unmarshal(Schema, &root); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(n any, inProps bool)
+	walk = func(n any, inProps bool) {
+		switch v := n.(type) {
+		case map[string]any:
+			for k, c := range v {
+				if !inProps && !slices.Contains(supportedKeywords, k) {
+					t.Errorf("schema keyword %q is not implemented by the validator", k)
+				}
+				walk(c, !inProps && (k == "properties" || k == "$defs"))
+			}
+		case []any:
+			for _, c := range v {
+				walk(c, false)
+			}
+		}
+	}
+	walk(root, false)
+}
