@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/trailwatch/trailwatch/internal/engine"
+	"github.com/trailwatch/trailwatch/internal/report"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+func runEvaluate(ctx context.Context, args []string, s streams) error {
+	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--format text|json] [-o FILE] [-v] SNAPSHOT...", s)
+	var policyDirs multiFlag
+	fs.Var(&policyDirs, "policy", "directory of Rego policies and data to use instead of the built-in ones (repeatable)")
+	format := fs.String("format", "text", "report format: text or json")
+	output := fs.String("o", "", "write the report to `FILE` instead of standard output")
+	verbose := fs.Bool("v", false, "text format: show evidence, frameworks and remediation under each result")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		fs.Usage()
+		return usageError("evaluate needs at least one snapshot file")
+	}
+	renderer, err := report.NewRenderer(*format, *verbose)
+	if err != nil {
+		return usageError("--format: %v", err)
+	}
+
+	var sources []snapshot.Source
+	for _, p := range paths {
+		snap, err := snapshot.Read(p)
+		if err != nil {
+			return err
+		}
+		sources = append(sources, snapshot.Source{Name: p, Snapshot: snap})
+	}
+	org, err := snapshot.Merge(sources)
+	if err != nil {
+		return err
+	}
+	if len(org.Accounts) == 0 {
+		return fmt.Errorf("%s: no accounts in the snapshot, nothing to judge", paths[0])
+	}
+
+	results, err := evaluate(ctx, policyDirs, org)
+	if err != nil {
+		return err
+	}
+	rep := report.New("trailwatch", toolVersion(), paths, results)
+
+	// Render completely before writing anything: an error never leaves a
+	// partial report that looks complete.
+	var buf bytes.Buffer
+	if err := renderer.Render(&buf, rep); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	if *output != "" && *output != "-" {
+		if err := snapshot.WriteFileAtomic(*output, buf.Bytes()); err != nil {
+			return err
+		}
+	} else if _, err := s.stdout.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if code := rep.ExitCode(); code != exitOK {
+		return silentExit(code)
+	}
+	return nil
+}
+
+// evaluate loads, compiles and prepares the policies, then judges the
+// organization.
+func evaluate(ctx context.Context, policyDirs []string, org *snapshot.Snapshot) ([]report.Result, error) {
+	pols, err := engine.Load(engine.Options{PolicyDirs: policyDirs})
+	if err != nil {
+		return nil, err
+	}
+	ev, err := pols.Prepare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	results, err := ev.Evaluate(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}

@@ -1,0 +1,18 @@
+// Command trailwatch proves whether an AWS account watches its own audit
+// trail: `collect` reads accounts into a snapshot, `evaluate` judges saved
+// snapshots with Rego policies, offline.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

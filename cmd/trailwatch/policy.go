@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/trailwatch/trailwatch/internal/engine"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+const policyUsage = `Usage:
+  trailwatch policy test [--policy DIR]... [-v]     run the policies' Rego unit tests
+  trailwatch policy capabilities [-o FILE]          write the OPA capabilities the policies run with
+  trailwatch policy list [--policy DIR]...          list the controls
+`
+
+func runPolicy(ctx context.Context, args []string, s streams) error {
+	if len(args) == 0 {
+		fmt.Fprint(s.stderr, policyUsage)
+		return usageError("policy needs a subcommand: test, capabilities or list")
+	}
+	switch args[0] {
+	case "test":
+		return runPolicyTest(ctx, args[1:], s)
+	case "capabilities":
+		return runPolicyCapabilities(args[1:], s)
+	case "list":
+		return runPolicyList(args[1:], s)
+	case "-h", "--help", "help":
+		fmt.Fprint(s.stdout, policyUsage)
+		return nil
+	}
+	fmt.Fprint(s.stderr, policyUsage)
+	return usageError("unknown policy subcommand %q", args[0])
+}
+
+func runPolicyTest(ctx context.Context, args []string, s streams) error {
+	fs := newFlagSet("policy test", "policy test [--policy DIR]... [-v]", s)
+	var dirs multiFlag
+	fs.Var(&dirs, "policy", "directory of Rego policies, tests and data (repeatable; default: the built-in policies)")
+	verbose := fs.Bool("v", false, "list every test, not only failures")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError("policy test takes no arguments; use --policy DIR")
+	}
+	pols, err := engine.Load(engine.Options{PolicyDirs: dirs, WithTests: true})
+	if err != nil {
+		return err
+	}
+	sum, err := pols.RunTests(ctx, s.stdout, *verbose)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sum.Errored > 0:
+		return silentExit(exitUndecided)
+	case sum.Failed > 0:
+		return silentExit(exitFailed)
+	case sum.Passed == 0:
+		return fmt.Errorf("no tests found: a test is a rule named test_* in a *_test.rego file")
+	}
+	return nil
+}
+
+func runPolicyCapabilities(args []string, s streams) error {
+	fs := newFlagSet("policy capabilities", "policy capabilities [-o FILE]", s)
+	output := fs.String("o", "", "write to `FILE` instead of standard output")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError("policy capabilities takes no arguments")
+	}
+	data, err := engine.CapabilitiesJSON()
+	if err != nil {
+		return err
+	}
+	if *output != "" && *output != "-" {
+		return snapshot.WriteFileAtomic(*output, data)
+	}
+	_, err = s.stdout.Write(data)
+	return err
+}
+
+func runPolicyList(args []string, s streams) error {
+	fs := newFlagSet("policy list", "policy list [--policy DIR]...", s)
+	var dirs multiFlag
+	fs.Var(&dirs, "policy", "directory of Rego policies (repeatable; default: the built-in policies)")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError("policy list takes no arguments")
+	}
+	pols, err := engine.Load(engine.Options{PolicyDirs: dirs})
+	if err != nil {
+		return err
+	}
+	for _, c := range pols.Controls() {
+		fmt.Fprintf(s.stdout, "%-28s %s  (%s)\n", c.ID, c.Title, c.Location)
+	}
+	return nil
+}
