@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	iofs "io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
@@ -12,6 +16,7 @@ const policyUsage = `Usage:
   trailwatch policy test [--policy DIR]... [-v]     run the policies' Rego unit tests
   trailwatch policy capabilities [-o FILE]          write the OPA capabilities the policies run with
   trailwatch policy list [--policy DIR]...          list the controls
+  trailwatch policy fmt [-w] DIR...                 check (or with -w rewrite) the formatting of .rego files
 `
 
 func runPolicy(ctx context.Context, args []string, s streams) error {
@@ -26,6 +31,8 @@ func runPolicy(ctx context.Context, args []string, s streams) error {
 		return runPolicyCapabilities(args[1:], s)
 	case "list":
 		return runPolicyList(args[1:], s)
+	case "fmt":
+		return runPolicyFmt(args[1:], s)
 	case "-h", "--help", "help":
 		fmt.Fprint(s.stdout, policyUsage)
 		return nil
@@ -103,6 +110,55 @@ func runPolicyList(args []string, s streams) error {
 	}
 	for _, c := range pols.Controls() {
 		fmt.Fprintf(s.stdout, "%-28s %s  (%s)\n", c.ID, c.Title, c.Location)
+	}
+	return nil
+}
+
+// runPolicyFmt checks that Rego files are formatted as opa fmt formats them,
+// or rewrites them with -w: auditors who edit policies keep them tidy
+// without installing opa.
+func runPolicyFmt(args []string, s streams) error {
+	fs := newFlagSet("policy fmt", "policy fmt [-w] DIR...", s)
+	write := fs.Bool("w", false, "rewrite files that are not formatted")
+	dirs, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) == 0 {
+		return usageError("policy fmt needs a directory, e.g. policies")
+	}
+	var unformatted []string
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d iofs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Ext(path) != ".rego" {
+				return err
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			out, err := engine.FormatRego(path, src)
+			if err != nil {
+				return err
+			}
+			if bytes.Equal(src, out) {
+				return nil
+			}
+			if *write {
+				return snapshot.WriteFileAtomic(path, out)
+			}
+			unformatted = append(unformatted, path)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, p := range unformatted {
+		fmt.Fprintln(s.stdout, p)
+	}
+	if len(unformatted) > 0 {
+		return fmt.Errorf("%d Rego files are not formatted; run trailwatch policy fmt -w", len(unformatted))
 	}
 	return nil
 }

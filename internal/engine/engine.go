@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/storage"
 
@@ -218,7 +219,7 @@ func problems(err error) []string {
 		}
 	}
 	walk(err)
-	return out
+	return slices.Compact(out) // the loader repeats some parse errors
 }
 
 func unwrapPath(err error) string {
@@ -236,4 +237,14 @@ func toJSON(v any, out any) error {
 		return err
 	}
 	return json.Unmarshal(b, out)
+}
+
+// FormatRego formats a Rego file as opa fmt does (Rego v1). It returns the
+// formatted source; an error names the file and place of a parse error.
+func FormatRego(filename string, src []byte) ([]byte, error) {
+	out, err := format.SourceWithOpts(filename, src, format.Opts{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, &PolicyError{Problems: problems(err)}
+	}
+	return out, nil
 }

@@ -159,7 +159,7 @@ var examples = map[string]func(s *Snapshot){
 }
 
 func home(s *Snapshot) *Region { return &s.Accounts[0].Regions[0] }
-func trail(s *Snapshot) *Trail  { return &home(s).Trails[0] }
+func trail(s *Snapshot) *Trail { return &home(s).Trails[0] }
 
 func TestExamples(t *testing.T) {
 	dir := filepath.Join("..", "..", "snapshots")

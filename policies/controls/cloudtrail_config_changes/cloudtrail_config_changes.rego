@@ -474,6 +474,8 @@ furthest(arn) := sorted[0] if {
 
 trail_reports := [furthest(arn) | some arn in {c.trail.TrailARN | some c in candidates}]
 
+trail_evidence := [object.remove(b, ["rank"]) | some b in trail_reports]
+
 failed_listings := [e |
 	some e in lib.failed_calls(input.account_id)
 	e.operation in {"DescribeTrails", "AssumeRole", "GetCallerIdentity"}
@@ -499,7 +501,7 @@ noise_note(p) := sprintf("; note: filter %s also matches %s, so its alarm will b
 
 pass_verdict := {
 	"status": "PASS",
-	"reason": sprintf("CloudTrail changes reach a human: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (%d confirmed subscriptions)%s", [p.c.trail.Name, p.ref.name, p.filter.filterName, metric_name(p.mt), p.alarm.AlarmName, p.topic.TopicArn, confirmed(p.topic), noise_note(p)]),
+	"reason": sprintf("CloudTrail changes reach a human: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s", [p.c.trail.Name, p.ref.name, p.filter.filterName, metric_name(p.mt), p.alarm.AlarmName, p.topic.TopicArn, confirmed(p.topic), noise_note(p)]),
 	"evidence": {"chain": evidence_of(p), "complete_chains": count(complete)},
 } if {
 	p := complete[0]
@@ -525,7 +527,7 @@ verdict := pass_verdict if {
 		[lib.describe_failure(e) | some e in failed_listings],
 		[trail_phrase(b) | some b in error_breaks],
 	))]),
-	"evidence": {"trails": trail_reports, "failed_calls": lib.failed_calls(input.account_id)},
+	"evidence": {"trails": trail_evidence, "failed_calls": lib.failed_calls(input.account_id)},
 } if {
 	count(failed_listings) + count(error_breaks) > 0
 } else := {
@@ -538,7 +540,7 @@ verdict := pass_verdict if {
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("no CloudTrail configuration change reaches a human: %s", [concat("; ", [trail_phrase(b) | some b in trail_reports])]),
-	"evidence": {"trails": trail_reports},
+	"evidence": {"trails": trail_evidence},
 	"remediation": best.remediation,
 } if {
 	top := max({b.rank | some b in trail_reports})

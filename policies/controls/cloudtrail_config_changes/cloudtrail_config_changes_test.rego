@@ -232,20 +232,29 @@ test_fail_management_events_off if fails_with(with_selectors({"EventSelectors": 
 
 test_fail_no_event_selectors if fails_with(with_selectors({"EventSelectors": []}), "does not record management events")
 
-test_fail_advanced_selectors_read_only if fails_with(with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
-	{"Field": "eventCategory", "Equals": ["Management"]},
-	{"Field": "readOnly", "Equals": ["true"]},
-]}]}), "does not record management events")
+test_fail_advanced_selectors_read_only if fails_with(
+	with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Management"]},
+		{"Field": "readOnly", "Equals": ["true"]},
+	]}]}),
+	"does not record management events",
+)
 
-test_fail_advanced_selectors_exclude_cloudtrail if fails_with(with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
-	{"Field": "eventCategory", "Equals": ["Management"]},
-	{"Field": "eventSource", "NotEquals": ["cloudtrail.amazonaws.com"]},
-]}]}), "does not record management events")
+test_fail_advanced_selectors_exclude_cloudtrail if fails_with(
+	with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Management"]},
+		{"Field": "eventSource", "NotEquals": ["cloudtrail.amazonaws.com"]},
+	]}]}),
+	"does not record management events",
+)
 
-test_fail_advanced_selectors_data_events_only if fails_with(with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
-	{"Field": "eventCategory", "Equals": ["Data"]},
-	{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
-]}]}), "does not record management events")
+test_fail_advanced_selectors_data_events_only if fails_with(
+	with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Data"]},
+		{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+	]}]}),
+	"does not record management events",
+)
 
 without_log_group := object.union(base_region, {"trails": [object.remove(base_trail, ["CloudWatchLogsLogGroupArn"])]})
 
@@ -341,6 +350,7 @@ test_fail_names_each_trail if {
 		"trails": [object.union(base_trail, {"IsMultiRegionTrail": false}), second],
 	})
 	fails_with(region, "trail main: it is not multi-region; trail second: logging is stopped")
+
 	# The remediation follows the trail that got furthest.
 	result_for(region).remediation == "aws cloudtrail start-logging --region us-east-1 --name second"
 }

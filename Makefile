@@ -1,0 +1,48 @@
+# trailwatch: `make demo` runs the main job on an embedded default,
+# `make test` runs everything CI runs. `make help` lists the targets.
+
+GO      ?= go
+BIN     := bin/trailwatch
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: help build demo test test-go test-rego test-fuzz fmt bench fuzz clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build bin/trailwatch
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/trailwatch
+
+demo: build ## evaluate the example snapshots: a PASS, then a FAIL with its reason
+	@echo '== a compliant account (snapshots/compliant.json)'
+	@$(BIN) evaluate -v snapshots/compliant.json
+	@echo
+	@echo '== the same account with logging stopped (snapshots/broken-logging-stopped.json)'
+	@$(BIN) evaluate -v snapshots/broken-logging-stopped.json; test $$? -eq 1
+
+test: test-go test-rego test-fuzz ## everything CI runs
+
+test-go: ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
+	$(GO) test -race -count=1 ./...
+
+test-rego: build ## the policies' Rego unit tests, through trailwatch itself
+	$(BIN) policy test
+	$(BIN) policy fmt policies
+
+test-fuzz: ## short fuzz runs of what parses untrusted text
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 20s ./internal/filterpattern
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 15s ./internal/snapshot
+
+fmt: ## format Go and Rego
+	gofmt -w .
+	$(GO) run ./cmd/trailwatch policy fmt -w policies
+
+bench: ## benchmarks of the filter-pattern engine and evaluation
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/filterpattern ./internal/engine
+
+fuzz: ## a long fuzz run of the filter-pattern engine (FUZZTIME=10m)
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime $(or $(FUZZTIME),10m) ./internal/filterpattern
+
+clean: ## remove build output
+	rm -rf bin

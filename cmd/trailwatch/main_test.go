@@ -1,0 +1,423 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trailwatch/trailwatch/policies"
+)
+
+// cli runs trailwatch in-process with the given arguments.
+func cli(t testing.TB, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+type jsonReport struct {
+	Summary struct{ Pass, Fail, Error int }
+	Results []struct {
+		ControlID   string `json:"control_id"`
+		AccountID   string `json:"account_id"`
+		Status      string `json:"status"`
+		Reason      string `json:"reason"`
+		Title       string `json:"title"`
+		Severity    string `json:"severity"`
+		Remediation string `json:"remediation"`
+		Frameworks  []struct {
+			Name, ID string
+			Versions []string
+		} `json:"frameworks"`
+		Evidence map[string]any `json:"evidence"`
+	}
+}
+
+func decodeReport(t testing.TB, s string) jsonReport {
+	t.Helper()
+	var r jsonReport
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, s)
+	}
+	return r
+}
+
+// Every example snapshot, with the verdict it must get.
+var exampleVerdicts = map[string]struct {
+	code   int
+	status string
+	reason string
+}{
+	"compliant.json":                        {0, "PASS", "trail management-events -> log group aws-cloudtrail-logs-111122223333 -> filter CloudTrailConfigChanges -> metric CISBenchmark/CloudTrailConfigChanges -> alarm CloudTrailConfigChanges -> topic arn:aws:sns:us-east-1:111122223333:security-alerts"},
+	"broken-not-multi-region.json":          {1, "FAIL", "trail management-events: it is not multi-region"},
+	"broken-logging-stopped.json":           {1, "FAIL", "trail management-events: logging is stopped"},
+	"broken-no-management-events.json":      {1, "FAIL", "it does not record management events, read and write"},
+	"broken-no-log-group.json":              {1, "FAIL", "it delivers to no CloudWatch Logs log group"},
+	"broken-filter-on-other-log-group.json": {1, "FAIL", "its log group aws-cloudtrail-logs-111122223333 has no metric filter"},
+	"broken-filter-misses-event.json":       {1, "FAIL", "filter CloudTrailConfigChanges misses StopLogging"},
+	"broken-filter-and-instead-of-or.json":  {1, "FAIL", "filter CloudTrailConfigChanges misses CreateTrail, UpdateTrail, DeleteTrail, StartLogging, StopLogging"},
+	"broken-alarm-other-namespace.json":     {1, "FAIL", "no alarm watches metric CISBenchmark/CloudTrailConfigChanges of filter CloudTrailConfigChanges (alarm CloudTrailConfigChanges watches CloudTrailMetrics/CloudTrailConfigChanges)"},
+	"broken-alarm-actions-disabled.json":    {1, "FAIL", "alarm CloudTrailConfigChanges has its actions disabled"},
+	"broken-alarm-notifies-nothing.json":    {1, "FAIL", "alarm CloudTrailConfigChanges notifies no SNS topic"},
+	"broken-topic-no-subscription.json":     {1, "FAIL", "has no confirmed subscription (1 pending confirmation)"},
+	"error-alarms-unreadable.json":          {2, "ERROR", "cloudwatch DescribeAlarms in us-east-1 failed: AccessDenied"},
+}
+
+func TestEvaluateExamples(t *testing.T) {
+	files, err := filepath.Glob("../../snapshots/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example snapshots: %v", err)
+	}
+	for _, f := range files {
+		if _, ok := exampleVerdicts[filepath.Base(f)]; !ok {
+			t.Errorf("%s has no expected verdict in exampleVerdicts", f)
+		}
+	}
+	for name, want := range exampleVerdicts {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, "evaluate", "--format", "json", "../../snapshots/"+name)
+			if code != want.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, want.code, stderr)
+			}
+			r := decodeReport(t, stdout)
+			if len(r.Results) != 1 {
+				t.Fatalf("%d results, want 1", len(r.Results))
+			}
+			res := r.Results[0]
+			if res.ControlID != "cloudtrail-config-changes" || res.AccountID != "111122223333" {
+				t.Errorf("result for %s/%s", res.ControlID, res.AccountID)
+			}
+			if res.Status != want.status || !strings.Contains(res.Reason, want.reason) {
+				t.Errorf("got %s %q\nwant %s containing %q", res.Status, res.Reason, want.status, want.reason)
+			}
+			if res.Title == "" || res.Severity == "" || len(res.Frameworks) != 4 {
+				t.Errorf("metadata missing: title %q severity %q frameworks %v", res.Title, res.Severity, res.Frameworks)
+			}
+			if res.Status == "FAIL" && !strings.HasPrefix(res.Remediation, "aws ") {
+				t.Errorf("a FAIL's remediation should be a command with the account's names: %q", res.Remediation)
+			}
+		})
+	}
+}
+
+func TestEvaluateText(t *testing.T) {
+	code, stdout, _ := cli(t, "evaluate", "../../snapshots/broken-logging-stopped.json")
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	if !strings.HasPrefix(stdout, "FAIL  cloudtrail-config-changes  account 111122223333: no CloudTrail configuration change reaches a human: trail management-events: logging is stopped\n") {
+		t.Errorf("text report:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "0 passed, 1 failed, 0 errors") {
+		t.Errorf("no summary line:\n%s", stdout)
+	}
+	_, verbose, _ := cli(t, "evaluate", "-v", "../../snapshots/compliant.json")
+	for _, want := range []string{"evidence:", "confirmed_subscriptions: 1", "CIS AWS Foundations Benchmark 4.5", "AWS Security Hub CloudWatch.5"} {
+		if !strings.Contains(verbose, want) {
+			t.Errorf("verbose report lacks %q:\n%s", want, verbose)
+		}
+	}
+}
+
+func TestEvaluateBadInput(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../snapshots/compliant.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		path string
+		want string
+	}{
+		{"missing file", filepath.Join(dir, "missing.json"), "missing.json: no such file"},
+		{"directory", dir, "is a directory"},
+		{"empty file", write("empty.json", ""), "empty.json: empty file"},
+		{"not JSON", write("text.json", "<html>not a snapshot</html>"), "text.json:1:1: not valid JSON"},
+		{"truncated", write("half.json", string(good[:len(good)/2])), "half.json:"},
+		{"array", write("array.json", "[]"), "array.json: $: not a trailwatch snapshot"},
+		{"number", write("number.json", "3"), "number.json: $: not a trailwatch snapshot"},
+		{"unknown version", write("v9.json", `{"format_version": 9, "accounts": []}`), "v9.json: $.format_version: format version 9"},
+		{"wrong type", write("type.json", strings.Replace(string(good), `"IsMultiRegionTrail": true`, `"IsMultiRegionTrail": "true"`, 1)), "type.json: $.accounts[0].regions[1].trails[0].IsMultiRegionTrail: want a boolean"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, "evaluate", tt.path)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if stdout != "" {
+				t.Errorf("something was reported on stdout:\n%s", stdout)
+			}
+			if !strings.Contains(stderr, tt.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+				t.Errorf("stderr %q: want one line containing %q", stderr, tt.want)
+			}
+		})
+	}
+	t.Run("one bad file among good ones reports nothing", func(t *testing.T) {
+		code, stdout, stderr := cli(t, "evaluate", "../../snapshots/compliant.json", filepath.Join(dir, "missing.json"))
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "missing.json") {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		}
+	})
+	t.Run("bad flags", func(t *testing.T) {
+		if code, _, stderr := cli(t, "evaluate", "--format", "xml", "../../snapshots/compliant.json"); code != 2 || !strings.Contains(stderr, `unknown format "xml"`) {
+			t.Errorf("exit %d, stderr %q", code, stderr)
+		}
+		if code, _, _ := cli(t, "evaluate"); code != 2 {
+			t.Errorf("no snapshot: exit %d", code)
+		}
+		if code, _, _ := cli(t, "evaluate", "--nope", "x"); code != 2 {
+			t.Errorf("unknown flag: exit %d", code)
+		}
+	})
+}
+
+func TestEvaluateOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.json")
+	code, stdout, _ := cli(t, "evaluate", "--format", "json", "-o", out, "../../snapshots/compliant.json")
+	if code != 0 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := decodeReport(t, string(data)); r.Summary.Pass != 1 {
+		t.Errorf("report file: %+v", r.Summary)
+	}
+	// Flags after the snapshot work too, and a failed run leaves the earlier
+	// report alone.
+	code, _, _ = cli(t, "evaluate", filepath.Join(dir, "missing.json"), "-o", out)
+	if code != 2 {
+		t.Errorf("exit %d", code)
+	}
+	after, _ := os.ReadFile(out)
+	if !bytes.Equal(data, after) {
+		t.Error("a failed run changed the earlier report")
+	}
+}
+
+// writePolicies copies the embedded policies to a directory an auditor can
+// edit.
+func writePolicies(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := policies.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, path), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// An auditor copies the policies, requires one more event, and the verdict
+// changes without a rebuild.
+func TestPolicyDirectoryChangesVerdict(t *testing.T) {
+	dir := writePolicies(t)
+	dataPath := filepath.Join(dir, "controls", "cloudtrail_config_changes", "data.json")
+	raw, err := os.ReadFile(dataPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data map[string]map[string]any
+	if err := json.Unmarshal(raw, &data); err != nil {
+		t.Fatal(err)
+	}
+	data["events"]["required"] = append(data["events"]["required"].([]any), "PutEventSelectors")
+	raw, _ = json.Marshal(data)
+	if err := os.WriteFile(dataPath, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, "evaluate", "--policy", dir, "--format", "json", "../../snapshots/compliant.json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
+	}
+	r := decodeReport(t, stdout)
+	if !strings.Contains(r.Results[0].Reason, "misses PutEventSelectors") {
+		t.Errorf("reason %q does not name the added event", r.Results[0].Reason)
+	}
+	// Unchanged copies give the built-in verdict.
+	if code, _, _ := cli(t, "evaluate", "--policy", writePolicies(t), "../../snapshots/compliant.json"); code != 0 {
+		t.Errorf("unchanged copy: exit %d", code)
+	}
+}
+
+func TestPolicyDirectoryErrors(t *testing.T) {
+	dir := writePolicies(t)
+	path := filepath.Join(dir, "controls", "cloudtrail_config_changes", "cloudtrail_config_changes.rego")
+	src, _ := os.ReadFile(path)
+	broken := strings.Replace(string(src), "settings := data.", "settings := := data.", 1)
+	if err := os.WriteFile(path, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli(t, "evaluate", "--policy", dir, "../../snapshots/compliant.json")
+	if code != 2 || stdout != "" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	if !strings.Contains(stderr, path+":") || !strings.Contains(stderr, "rego_parse_error") {
+		t.Errorf("stderr %q does not give file:line:col", stderr)
+	}
+}
+
+func TestPolicyTest(t *testing.T) {
+	code, stdout, stderr := cli(t, "policy", "test")
+	if code != 0 || !strings.Contains(stdout, "PASS: ") {
+		t.Fatalf("policy test: exit %d\n%s%s", code, stdout, stderr)
+	}
+	dir := writePolicies(t)
+	extra := "package controls.cloudtrail_config_changes_test\n\ntest_fails_on_purpose if false\n"
+	if err := os.WriteFile(filepath.Join(dir, "controls", "cloudtrail_config_changes", "extra_test.rego"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = cli(t, "policy", "test", "--policy", dir)
+	if code != 1 || !strings.Contains(stdout, "test_fails_on_purpose: FAIL") {
+		t.Errorf("a failing Rego test: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestPolicyCapabilitiesAndList(t *testing.T) {
+	code, stdout, _ := cli(t, "policy", "capabilities")
+	if code != 0 || !strings.Contains(stdout, `"cwlogs.filter_matches"`) || strings.Contains(stdout, `"http.send"`) {
+		t.Errorf("capabilities: exit %d, %d bytes", code, len(stdout))
+	}
+	code, stdout, _ = cli(t, "policy", "list")
+	if code != 0 || !strings.HasPrefix(stdout, "cloudtrail-config-changes") {
+		t.Errorf("list: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = cli(t, "policy", "fmt", "../../policies")
+	if code != 0 {
+		t.Errorf("the shipped policies are not formatted:\n%s", stdout)
+	}
+}
+
+func TestTestMetricFilter(t *testing.T) {
+	code, stdout, stderr := cli(t, "test-metric-filter",
+		"--filter-pattern", "[..., request=*.html*, status_code=4*,]",
+		"--log-event-messages",
+		`127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534`,
+		`127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 200 1534`,
+		`127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /a.html HTTP/1.0" 403 99`,
+	)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := `{
+    "matches": [
+        {
+            "eventNumber": 1,
+            "eventMessage": "127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] \"GET /index.html HTTP/1.0\" 404 1534",
+            "extractedValues": {
+                "$1": "127.0.0.1",
+                "$2": "-",
+                "$3": "frank",
+                "$4": "10/Oct/2000:13:25:15 -0700",
+                "$7": "1534",
+                "$request": "GET /index.html HTTP/1.0",
+                "$status_code": "404"
+            }
+        },
+        {
+            "eventNumber": 3,
+            "eventMessage": "127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] \"GET /a.html HTTP/1.0\" 403 99",
+            "extractedValues": {
+                "$1": "127.0.0.1",
+                "$2": "-",
+                "$3": "frank",
+                "$4": "10/Oct/2000:13:25:15 -0700",
+                "$7": "99",
+                "$request": "GET /a.html HTTP/1.0",
+                "$status_code": "403"
+            }
+        }
+    ]
+}
+`
+	if stdout != want {
+		t.Errorf("output:\n%s\nwant:\n%s", stdout, want)
+	}
+
+	// JSON patterns: extractedValues is empty; nothing matched is an empty list.
+	_, stdout, _ = cli(t, "test-metric-filter", "--filter-pattern", "{ $.eventName = StopLogging }", "--log-event-messages", `{"eventName":"StopLogging"}`)
+	if !strings.Contains(stdout, `"extractedValues": {}`) || !strings.Contains(stdout, `"eventNumber": 1`) {
+		t.Errorf("JSON pattern output:\n%s", stdout)
+	}
+	code, stdout, _ = cli(t, "test-metric-filter", "--filter-pattern", "ERROR", "--log-event-messages", "all fine")
+	if code != 0 || stdout != "{\n    \"matches\": []\n}\n" {
+		t.Errorf("no match: exit %d output %q", code, stdout)
+	}
+
+	// file:// as the aws CLI takes it: the pattern is the file, messages are its lines.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "pattern"), []byte("?ERROR ?WARN\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "events"), []byte("INFO a\nWARN b\nERROR c\n"), 0o644)
+	_, stdout, stderr = cli(t, "test-metric-filter", "--filter-pattern", "file://"+filepath.Join(dir, "pattern"), "--log-event-messages", "file://"+filepath.Join(dir, "events"))
+	var got struct{ Matches []struct{ EventNumber int } }
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	var nums []int
+	for _, m := range got.Matches {
+		nums = append(nums, m.EventNumber)
+	}
+	if !slices.Equal(nums, []int{2, 3}) {
+		t.Errorf("file:// matches %v, want [2 3]", nums)
+	}
+
+	// An invalid pattern: the column, exit 2, nothing on stdout.
+	code, stdout, stderr = cli(t, "test-metric-filter", "--filter-pattern", "{ $.eventName = }", "--log-event-messages", "x")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "column 17") {
+		t.Errorf("invalid pattern: exit %d stdout %q stderr %q", code, stdout, stderr)
+	}
+	many := []string{"test-metric-filter", "--filter-pattern", "x", "--log-event-messages"}
+	for range 51 {
+		many = append(many, "m")
+	}
+	if code, _, stderr := cli(t, many...); code != 2 || !strings.Contains(stderr, "51 messages") {
+		t.Errorf("51 messages: exit %d stderr %q", code, stderr)
+	}
+	if code, _, _ := cli(t, "test-metric-filter", "--filter-pattern", "x"); code != 2 {
+		t.Errorf("no messages: exit %d", code)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if code, _, stderr := cli(t); code != 2 || !strings.Contains(stderr, "Usage:") {
+		t.Errorf("no command: exit %d", code)
+	}
+	if code, _, _ := cli(t, "frobnicate"); code != 2 {
+		t.Errorf("unknown command: exit %d", code)
+	}
+	if code, stdout, _ := cli(t, "help"); code != 0 || !strings.Contains(stdout, "evaluate") {
+		t.Errorf("help: exit %d", code)
+	}
+	if code, stdout, _ := cli(t, "version"); code != 0 || !strings.HasPrefix(stdout, "trailwatch ") {
+		t.Errorf("version: exit %d %q", code, stdout)
+	}
+}

@@ -1,0 +1,296 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
+
+	"github.com/trailwatch/trailwatch/internal/report"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/policies"
+)
+
+// copyPolicies writes the embedded policies to a directory, as an auditor
+// would copy them to edit.
+func copyPolicies(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := policies.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, path)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// policyDir writes one control, with the library, to a directory.
+func policyDir(t *testing.T, control string) string {
+	t.Helper()
+	dir := copyPolicies(t)
+	if err := os.RemoveAll(filepath.Join(dir, "controls")); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "controls", "probe", "probe.rego")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(control), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+const probeHeader = `# METADATA
+# title: probe
+# custom:
+#   id: probe
+#   severity: low
+package controls.probe
+
+import data.lib
+`
+
+func TestLoadEmbedded(t *testing.T) {
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := p.Controls()
+	if len(cs) == 0 || cs[0].ID != "cloudtrail-config-changes" || cs[0].Package != "controls.cloudtrail_config_changes" {
+		t.Errorf("controls = %+v", cs)
+	}
+	if !strings.HasPrefix(cs[0].Location, "policies/controls/cloudtrail_config_changes/") {
+		t.Errorf("location %q does not name the repository file", cs[0].Location)
+	}
+}
+
+func TestPolicyErrors(t *testing.T) {
+	tests := []struct {
+		name, control string
+		want          []string
+	}{
+		{"syntax error", probeHeader + "result := {\n", []string{"controls/probe/probe.rego:10:", "rego_parse_error: unexpected eof token"}},
+		{"no result rule", probeHeader + "verdict := 1\n", []string{"probe.rego:1: control probe (package controls.probe) defines no rule \"result\""}},
+		{"network built-in refused", probeHeader + "result := http.send({\"method\": \"get\", \"url\": \"http://example.com\"})\n", []string{"probe.rego:9:", "undefined function http.send"}},
+		{"clock refused", probeHeader + "result := time.now_ns()\n", []string{"undefined function time.now_ns"}},
+		{"randomness refused", probeHeader + "result := rand.intn(\"x\", 10)\n", []string{"undefined function rand.intn"}},
+		{"no control id", "# METADATA\n# title: x\npackage controls.probe\n\nresult := 1\n", []string{"has no custom.id"}},
+		{"unknown function", probeHeader + "result := cwlogs.nothing(1)\n", []string{"undefined function cwlogs.nothing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := policyDir(t, tt.control)
+			_, err := Load(Options{PolicyDirs: []string{dir}})
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Load = %v, want a *PolicyError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\ndoes not contain %q", err, w)
+				}
+			}
+		})
+	}
+	t.Run("not a directory", func(t *testing.T) {
+		_, err := Load(Options{PolicyDirs: []string{"engine.go"}})
+		if err == nil || !strings.Contains(err.Error(), "--policy takes a directory") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("missing directory", func(t *testing.T) {
+		_, err := Load(Options{PolicyDirs: []string{"no-such-dir"}})
+		if err == nil || !strings.Contains(err.Error(), "no-such-dir: policy directory") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestBuiltinsInPolicies(t *testing.T) {
+	dir := policyDir(t, probeHeader+`
+result := lib.result(rego.metadata.chain(), {
+	"status": "PASS",
+	"reason": "probe",
+	"evidence": {
+		"match_object": cwlogs.filter_matches("{ $.eventName = StopLogging }", {"eventName": "StopLogging"}),
+		"match_string": cwlogs.filter_matches("ERROR", "an ERROR here"),
+		"miss": cwlogs.filter_matches("{ $.eventName = StopLogging }", {"eventName": "StartLogging"}),
+		"broken_matches": cwlogs.filter_matches("{ $.a = ", {"a": 1}),
+		"broken_error": cwlogs.filter_error("{ $.a = "),
+		"valid_error": cwlogs.filter_error("{ $.a = 1 }"),
+	},
+})
+`)
+	p, err := Load(Options{PolicyDirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := p.Prepare(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ev.Evaluate(context.Background(), &snapshot.Snapshot{FormatVersion: 1, Accounts: []snapshot.Account{{AccountID: "111122223333"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := res[0].Evidence.(map[string]any)
+	want := map[string]any{
+		"match_object": true, "match_string": true, "miss": false, "broken_matches": false,
+		"broken_error": "column 9: expected a value, found end of pattern", "valid_error": "",
+	}
+	for k, v := range want {
+		if e[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, e[k], v)
+		}
+	}
+}
+
+func TestEvaluateVerdictChecks(t *testing.T) {
+	acc := &snapshot.Snapshot{FormatVersion: 1, Accounts: []snapshot.Account{{AccountID: "111122223333"}}}
+	tests := []struct {
+		name, body, want string
+	}{
+		{"bad status", `result := lib.result(rego.metadata.chain(), {"status": "MAYBE", "reason": "x"})`, `returned status "MAYBE"`},
+		{"no reason", `result := lib.result(rego.metadata.chain(), {"status": "PASS"})`, "with no reason"},
+		{"wrong account", `result := object.union(lib.result(rego.metadata.chain(), {"status": "PASS", "reason": "x"}), {"account_id": "999999999999"})`, "returned account_id"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Load(Options{PolicyDirs: []string{policyDir(t, probeHeader+tt.body+"\n")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, err := p.Prepare(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = ev.Evaluate(context.Background(), acc)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("undefined verdict is ERROR", func(t *testing.T) {
+		p, err := Load(Options{PolicyDirs: []string{policyDir(t, probeHeader+"result := 1 if false\n")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, _ := p.Prepare(context.Background())
+		res, err := ev.Evaluate(context.Background(), acc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res) != 1 || res[0].Status != report.Error || !strings.Contains(res[0].Reason, "no verdict") {
+			t.Errorf("results = %+v", res)
+		}
+	})
+}
+
+func TestCapabilities(t *testing.T) {
+	caps := Capabilities()
+	for _, name := range []string{"http.send", "time.now_ns", "rand.intn", "uuid.rfc4122", "net.lookup_ip_addr", "opa.runtime"} {
+		if caps.ContainsBuiltin(name) {
+			t.Errorf("capabilities allow %s", name)
+		}
+	}
+	for _, name := range []string{"cwlogs.filter_matches", "cwlogs.filter_error", "object.union", "sprintf"} {
+		if !caps.ContainsBuiltin(name) {
+			t.Errorf("capabilities lack %s", name)
+		}
+	}
+	data, err := CapabilitiesJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(`"allow_net": []`)) {
+		t.Error(`capabilities JSON does not say "allow_net": []`)
+	}
+	// What opa check --capabilities does: compile the policies with the
+	// capabilities read back from the file.
+	loaded, err := ast.LoadCapabilitiesJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.AllowNet == nil || len(loaded.AllowNet) != 0 {
+		t.Errorf("allow_net read back as %v, want an empty list", loaded.AllowNet)
+	}
+	mods := map[string]*ast.Module{}
+	err = fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".rego" {
+			return err
+		}
+		src, err := policies.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(path, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+		mods[path] = m
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ast.NewCompiler().WithCapabilities(loaded)
+	if c.Compile(mods); c.Failed() {
+		t.Errorf("policies do not compile with the written capabilities: %v", c.Errors)
+	}
+}
+
+// Rego files are formatted as opa fmt formats them.
+func TestRegoFormatted(t *testing.T) {
+	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".rego" {
+			return err
+		}
+		src, err := policies.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out, err := format.SourceWithOpts(path, src, format.Opts{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(src, out) {
+			t.Errorf("policies/%s is not formatted; run make fmt", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRegoUnitTests(t *testing.T) {
+	p, err := Load(Options{WithTests: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	sum, err := p.RunTests(context.Background(), &out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed+sum.Errored > 0 || sum.Passed < 40 {
+		t.Errorf("Rego tests: %+v\n%s", sum, out.String())
+	}
+}

@@ -1,0 +1,91 @@
+package hygiene
+
+import (
+	"bytes"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func root(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+func goCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = root(t)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// deps lists every package a package pulls in, transitively.
+func deps(t *testing.T, pkg string) []string {
+	t.Helper()
+	out, err := goCmd(t, "list", "-deps", pkg)
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
+	}
+	return strings.Fields(out)
+}
+
+// Evaluation offline is a property of the import graph: the evaluator never
+// links the AWS SDK, the collector never links OPA, and the format, pattern
+// and report packages stand on the standard library alone.
+func TestImportBoundaries(t *testing.T) {
+	const mod = "github.com/trailwatch/trailwatch/"
+	rules := []struct {
+		pkg       string
+		forbidden []string
+		stdOnly   bool
+	}{
+		{pkg: mod + "internal/engine", forbidden: []string{"github.com/aws/"}},
+		{pkg: mod + "internal/report", stdOnly: true},
+		{pkg: mod + "internal/snapshot", stdOnly: true},
+		{pkg: mod + "internal/filterpattern", stdOnly: true},
+		{pkg: mod + "policies", stdOnly: true},
+	}
+	for _, r := range rules {
+		for _, d := range deps(t, r.pkg) {
+			for _, f := range r.forbidden {
+				if strings.HasPrefix(d, f) {
+					t.Errorf("%s imports %s", r.pkg, d)
+				}
+			}
+			if r.stdOnly && strings.Contains(strings.SplitN(d, "/", 2)[0], ".") && !strings.HasPrefix(d, r.pkg) {
+				t.Errorf("%s imports %s; it may use the standard library only", r.pkg, d)
+			}
+		}
+	}
+}
+
+func TestGofmt(t *testing.T) {
+	cmd := exec.Command("gofmt", "-l", ".")
+	cmd.Dir = root(t)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("gofmt: %v\n%s", err, out)
+	}
+	if s := strings.TrimSpace(string(out)); s != "" {
+		t.Errorf("gofmt would change:\n%s", s)
+	}
+}
+
+func TestVet(t *testing.T) {
+	if out, err := goCmd(t, "vet", "./..."); err != nil {
+		t.Errorf("go vet:\n%s", out)
+	}
+}
+
+func TestModTidy(t *testing.T) {
+	if out, err := goCmd(t, "mod", "tidy", "-diff"); err != nil {
+		t.Errorf("go.mod or go.sum is not tidy (run go mod tidy):\n%s", out)
+	}
+}
