@@ -64,6 +64,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"collect", "read AWS accounts into a snapshot (read-only)", runCollect},
 		{"evaluate", "judge snapshots with the Rego policies, offline", runEvaluate},
 		{"policy", "work with the policies: test, capabilities, list", runPolicy},
 		{"test-metric-filter", "try a filter pattern on log event messages, as aws logs test-metric-filter does", runTestMetricFilter},

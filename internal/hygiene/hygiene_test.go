@@ -51,6 +51,7 @@ func TestImportBoundaries(t *testing.T) {
 		{pkg: mod + "internal/snapshot", stdOnly: true},
 		{pkg: mod + "internal/filterpattern", stdOnly: true},
 		{pkg: mod + "policies", stdOnly: true},
+		{pkg: mod + "collector", forbidden: []string{"github.com/open-policy-agent/"}},
 	}
 	for _, r := range rules {
 		for _, d := range deps(t, r.pkg) {

@@ -58,6 +58,17 @@ type CallError struct {
 	HTTPStatus int    `json:"http_status,omitempty"`
 }
 
+// NotFound reports whether the call failed because what it asked about
+// does not exist: an answer, and evidence of absence, rather than a
+// failure to collect.
+func (e CallError) NotFound() bool {
+	switch e.ErrorCode {
+	case "NotFound", "ResourceNotFoundException", "TrailNotFoundException":
+		return true
+	}
+	return false
+}
+
 // Trail is a trail as cloudtrail:DescribeTrails returns it, with what
 // GetTrailStatus and GetEventSelectors returned for it in its home region.
 // A trail is recorded once, in its home region.
@@ -217,7 +228,7 @@ type Metric struct {
 type Topic struct {
 	TopicArn      string            `json:"TopicArn"`
 	Attributes    map[string]string `json:"Attributes,omitempty"`
-	Subscriptions []Subscription    `json:"Subscriptions,omitempty"`
+	Subscriptions []Subscription    `json:"Subscriptions"`
 }
 
 // Subscription is as ListSubscriptionsByTopic returns it. SubscriptionArn

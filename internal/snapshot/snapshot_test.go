@@ -57,6 +57,24 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// Empty lists survive a round trip: required arrays are written even when
+// empty.
+func TestRoundTripEmptyLists(t *testing.T) {
+	s := sample()
+	r := &s.Accounts[0].Regions[0]
+	r.Topics[0].Subscriptions = nil
+	r.LogGroups[0].MetricFilters = nil
+	r.MetricAlarms[0].AlarmActions = nil
+	r.Trails = nil
+	data, err := s.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decode("mem.json", data); err != nil {
+		t.Errorf("a snapshot with empty lists does not read back: %v", err)
+	}
+}
+
 func TestNormalizeSorts(t *testing.T) {
 	s := &Snapshot{Accounts: []Account{
 		{AccountID: "999999999999", Regions: []Region{{Region: "us-west-2"}, {Region: "eu-west-1"}}},

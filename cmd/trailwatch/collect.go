@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/trailwatch/trailwatch/collector"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+const collectSynopsis = "collect [--profile NAME] [--region R]... [--all-regions] [--endpoint-url URL] [--role-arn ARN]... [-o FILE|-]"
+
+var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$`)
+
+func runCollect(ctx context.Context, args []string, s streams) error {
+	fs := newFlagSet("collect", collectSynopsis, s)
+	profile := fs.String("profile", "", "use this profile from the shared AWS config and credentials files")
+	var regions, roles multiFlag
+	fs.Var(&regions, "region", "a region to read (repeatable); default: the profile's or AWS_REGION")
+	allRegions := fs.Bool("all-regions", false, "read every region enabled for each account (ec2:DescribeRegions)")
+	endpoint := fs.String("endpoint-url", "", "send every call to this endpoint (an emulator such as moto); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too")
+	fs.Var(&roles, "role-arn", "assume this role and read its account (repeatable: one snapshot holds them all)")
+	output := fs.String("o", "-", "write the snapshot to `FILE` (atomically), or - for standard output")
+	keep := fs.Bool("keep-endpoints", false, "keep SNS subscription endpoints (e-mail addresses, URLs) instead of redacting them")
+	quiet := fs.Bool("quiet", false, "no progress on standard error")
+	concurrency := fs.Int("concurrency", 8, "API calls in flight at once, across accounts and regions (1: sequential)")
+	callTimeout := fs.Duration("call-timeout", 30*time.Second, "give up on one API call after this long")
+	maxAttempts := fs.Int("max-attempts", 5, "attempts per API call, retries of throttling and server errors included")
+	maxBackoff := fs.Duration("retry-max-backoff", 20*time.Second, "longest wait between attempts")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError("collect takes no arguments; unexpected %q", rest[0])
+	}
+	if *concurrency < 1 || *maxAttempts < 1 {
+		return usageError("--concurrency and --max-attempts must be at least 1")
+	}
+	var targets []collector.Target
+	for _, r := range roles {
+		if !roleARN.MatchString(r) {
+			return usageError("--role-arn %q is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", r)
+		}
+	}
+
+	loadOpts := []func(*config.LoadOptions) error{
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+					so.MaxAttempts = *maxAttempts
+					so.MaxBackoff = *maxBackoff
+				})
+			})
+		}),
+	}
+	if *profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(*profile))
+	}
+	if *endpoint != "" {
+		loadOpts = append(loadOpts, config.WithBaseEndpoint(*endpoint))
+	}
+	if len(regions) > 0 {
+		loadOpts = append(loadOpts, config.WithRegion(regions[0]))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return usageError("no region: give --region, or set AWS_REGION or the profile's region")
+	}
+	if len(regions) == 0 && !*allRegions {
+		regions = multiFlag{cfg.Region}
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("no AWS credentials: %v\n(use --profile, AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or aws sso login)", err)
+	}
+
+	if len(roles) == 0 {
+		targets = append(targets, collector.Target{API: collector.NewSDK(cfg)})
+	}
+	base := sts.NewFromConfig(cfg)
+	for _, r := range roles {
+		rc := cfg.Copy()
+		rc.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(base, r, func(o *stscreds.AssumeRoleOptions) {
+			o.RoleSessionName = "trailwatch-collect"
+		}))
+		targets = append(targets, collector.Target{API: collector.NewSDK(rc), RoleARN: r, Account: roleARN.FindStringSubmatch(r)[1]})
+	}
+
+	prog := newProgressPrinter(s.stderr, !*quiet && isTerminal(s.stderr))
+	snap, stats, err := collector.Collect(ctx, targets, collector.Options{
+		Regions:         regions,
+		AllRegions:      *allRegions,
+		BootstrapRegion: cfg.Region,
+		KeepEndpoints:   *keep,
+		Concurrency:     *concurrency,
+		CallTimeout:     *callTimeout,
+		Generator:       "trailwatch " + toolVersion(),
+		Progress:        prog.update,
+	})
+	prog.done()
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("interrupted; no snapshot written")
+		}
+		return err
+	}
+	data, err := snap.Marshal()
+	if err != nil {
+		return fmt.Errorf("encode snapshot: %w", err)
+	}
+	if *output == "-" {
+		if _, err := s.stdout.Write(data); err != nil {
+			return fmt.Errorf("write snapshot: %w", err)
+		}
+	} else if err := snapshot.WriteFileAtomic(*output, data); err != nil {
+		return err
+	}
+
+	failures := failedCalls(snap)
+	if !*quiet {
+		calls := 0
+		for _, n := range stats.Calls {
+			calls += n
+		}
+		regionsRead := 0
+		for _, a := range snap.Accounts {
+			regionsRead += len(a.Regions)
+		}
+		fmt.Fprintf(s.stderr, "trailwatch: read %d accounts, %d regions with %d calls", len(snap.Accounts), regionsRead, calls)
+		if *output != "-" {
+			fmt.Fprintf(s.stderr, "; wrote %s", *output)
+		}
+		fmt.Fprintln(s.stderr)
+	}
+	if len(failures) > 0 {
+		fmt.Fprintf(s.stderr, "trailwatch: %d calls failed; each is recorded in the snapshot, and evaluate will not pass what they would have shown:\n", len(failures))
+		for _, f := range failures {
+			fmt.Fprintf(s.stderr, "  %s\n", f)
+		}
+		return silentExit(exitFailed)
+	}
+	return nil
+}
+
+// failedCalls lists the calls a snapshot records as failed, one line
+// each. A NotFound is an answer (the resource named does not exist), kept
+// in the snapshot as evidence but not a failure to collect.
+func failedCalls(snap *snapshot.Snapshot) []string {
+	var out []string
+	line := func(acct string, e snapshot.CallError) string {
+		where := e.Region
+		if e.Resource != "" {
+			where += " " + e.Resource
+		}
+		return strings.TrimSpace(fmt.Sprintf("account %s: %s %s %s: %s: %s", acct, e.Service, e.Operation, where, e.ErrorCode, firstLine(e.Message)))
+	}
+	for _, a := range snap.Accounts {
+		errs := slices.Clone(a.Errors)
+		for _, r := range a.Regions {
+			errs = append(errs, r.Errors...)
+		}
+		for _, e := range errs {
+			if !e.NotFound() { // AWS answered: that resource does not exist
+				out = append(out, line(a.AccountID, e))
+			}
+		}
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// progressPrinter redraws one status line on a terminal, at most ten times
+// a second.
+type progressPrinter struct {
+	w       io.Writer
+	enabled bool
+	mu      sync.Mutex
+	last    time.Time
+	drawn   bool
+}
+
+func newProgressPrinter(w io.Writer, enabled bool) *progressPrinter {
+	return &progressPrinter{w: w, enabled: enabled}
+}
+
+func (p *progressPrinter) update(pr collector.Progress) {
+	if !p.enabled {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	p.drawn = true
+	fmt.Fprintf(p.w, "\rcollecting: accounts %d/%d, regions %d/%d, %d calls, %d failed ", pr.AccountsDone, pr.Accounts, pr.RegionsDone, pr.Regions, pr.Calls, pr.Failed)
+}
+
+func (p *progressPrinter) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

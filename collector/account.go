@@ -1,0 +1,144 @@
+package collector
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+// accountRun reads one account. Regions are read once each, on demand:
+// those the user listed, then those the evidence chain leads to.
+type accountRun struct {
+	r   *run
+	api API
+	id  string
+
+	mu      sync.Mutex
+	regions map[string]*regionRun
+	errors  []snapshot.CallError
+}
+
+// regionRun is one region of an account. Its fields are written under the
+// account's mutex.
+type regionRun struct {
+	once   sync.Once
+	name   string
+	trails []snapshot.Trail // what DescribeTrails listed, shadow trails included
+	data   snapshot.Region
+}
+
+func (r *run) account(ctx context.Context, t Target) snapshot.Account {
+	a := &accountRun{r: r, api: t.API, regions: map[string]*regionRun{}}
+	bootstrap := r.opts.BootstrapRegion
+	if bootstrap == "" && len(r.opts.Regions) > 0 {
+		bootstrap = r.opts.Regions[0]
+	}
+
+	id, arn, failure := a.identity(ctx, bootstrap, t)
+	if failure != nil {
+		acc := snapshot.Account{AccountID: t.Account, Regions: []snapshot.Region{}, Errors: []snapshot.CallError{*failure}}
+		return acc
+	}
+	a.id = id
+
+	regions := slices.Clone(r.opts.Regions)
+	if r.opts.AllRegions {
+		enabled, failure := a.enabledRegions(ctx, bootstrap)
+		if failure != nil {
+			a.errors = append(a.errors, *failure)
+		}
+		regions = append(regions, enabled...)
+	}
+	slices.Sort(regions)
+	regions = slices.Compact(regions)
+	r.update(func(p *Progress) { p.Regions += len(regions) })
+
+	// Link by link: every region listed, then the trails' home regions, the
+	// log groups' regions and the topics' regions as they come up.
+	a.each(regions, func(name string) { a.ensureRegion(ctx, name) })
+	a.readTrails(ctx)
+	a.readLogGroups(ctx)
+	a.readTopics(ctx)
+
+	acc := snapshot.Account{AccountID: a.id, CallerArn: arn, Errors: a.errors}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, reg := range a.regions {
+		acc.Regions = append(acc.Regions, reg.data)
+	}
+	return acc
+}
+
+// each runs f for every item concurrently and waits; the run's semaphore
+// bounds the calls in flight.
+func (a *accountRun) each(items []string, f func(string)) {
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Go(func() { f(it) })
+	}
+	wg.Wait()
+}
+
+// region returns the region's state, creating it.
+func (a *accountRun) region(name string) *regionRun {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	reg, ok := a.regions[name]
+	if !ok {
+		reg = &regionRun{name: name, data: snapshot.Region{Region: name, Trails: []snapshot.Trail{}, MetricAlarms: []snapshot.MetricAlarm{}}}
+		a.regions[name] = reg
+	}
+	return reg
+}
+
+// ensureRegion reads a region's trail list and alarms, once. A region in
+// the snapshot has always been read this far.
+func (a *accountRun) ensureRegion(ctx context.Context, name string) *regionRun {
+	reg := a.region(name)
+	reg.once.Do(func() {
+		var wg sync.WaitGroup
+		wg.Go(func() { a.describeTrails(ctx, reg) })
+		wg.Go(func() { a.describeAlarms(ctx, reg) })
+		wg.Wait()
+		a.r.update(func(p *Progress) { p.RegionsDone++ })
+	})
+	return reg
+}
+
+// ensureFollowed reads a region the chain leads to, counting it as work.
+func (a *accountRun) ensureFollowed(ctx context.Context, name string) *regionRun {
+	a.mu.Lock()
+	_, known := a.regions[name]
+	a.mu.Unlock()
+	if !known {
+		a.r.update(func(p *Progress) { p.Regions++ })
+	}
+	return a.ensureRegion(ctx, name)
+}
+
+// fail records a failed call in its region (or the account, for calls that
+// belong to no region).
+func (a *accountRun) fail(region string, e *snapshot.CallError) {
+	if e == nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if reg, ok := a.regions[region]; ok && region != "" {
+		reg.data.Errors = append(reg.data.Errors, *e)
+		return
+	}
+	a.errors = append(a.errors, *e)
+}
+
+// arnParts splits arn:partition:service:region:account:resource.
+func arnParts(arn string) (service, region, account, resource string, ok bool) {
+	p := strings.SplitN(arn, ":", 6)
+	if len(p) != 6 || p[0] != "arn" {
+		return "", "", "", "", false
+	}
+	return p[2], p[3], p[4], p[5], true
+}

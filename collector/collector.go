@@ -1,0 +1,200 @@
+// Package collector owns reading AWS into a snapshot: for each account and
+// region, the trails with their status and event selectors, the metric
+// filters of the log groups they deliver to, the metric alarms, and the SNS
+// topics those alarms notify with their subscriptions. Every call that
+// fails is recorded in the snapshot, never dropped.
+//
+// The evidence chain decides where to look: a trail's home region, its log
+// group's region and an alarm's topic's region are read even when the user
+// did not list them. Calls go through narrow interfaces over the SDK
+// clients (clients.go), one file per service.
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+// Target is one account to read: the API built from its credentials and,
+// when it was reached by assuming a role, that role's ARN and account.
+type Target struct {
+	API     API
+	RoleARN string // empty for the caller's own account
+	Account string // the account RoleARN names; empty when unknown
+}
+
+// Options shape a collection run.
+type Options struct {
+	// Regions to read in each account. With AllRegions, the regions enabled
+	// for each account (ec2:DescribeRegions) are read instead, asked in
+	// BootstrapRegion.
+	Regions         []string
+	AllRegions      bool
+	BootstrapRegion string
+	// KeepEndpoints keeps SNS subscription endpoints, which are otherwise
+	// redacted: e-mail addresses are personal data, HTTPS URLs may carry
+	// tokens.
+	KeepEndpoints bool
+	// Concurrency bounds the calls in flight across all accounts and
+	// regions; 1 collects sequentially.
+	Concurrency int
+	// CallTimeout bounds each API call (each page of a paged one).
+	CallTimeout time.Duration
+	// Generator names the program, for the snapshot.
+	Generator string
+	// Now stamps the snapshot; time.Now when nil.
+	Now func() time.Time
+	// Progress, when set, is told as work is done.
+	Progress func(Progress)
+}
+
+// Progress counts what a run has done so far.
+type Progress struct {
+	Accounts, AccountsDone int
+	Regions, RegionsDone   int
+	Calls, Failed          int
+}
+
+// Stats counts the calls a run made, by "service:Operation".
+type Stats struct {
+	Calls  map[string]int
+	Failed int
+}
+
+// Redacted replaces SNS subscription endpoints in snapshots.
+const Redacted = "<redacted>"
+
+// Collect reads every target and returns the snapshot, with failed calls
+// recorded in it. It returns an error only when the context ends: an
+// interrupted run yields no snapshot.
+func Collect(ctx context.Context, targets []Target, opts Options) (*snapshot.Snapshot, Stats, error) {
+	if opts.Concurrency < 1 {
+		opts.Concurrency = 1
+	}
+	if opts.CallTimeout <= 0 {
+		opts.CallTimeout = 30 * time.Second
+	}
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	r := &run{
+		opts:  opts,
+		sem:   make(chan struct{}, opts.Concurrency),
+		stats: map[string]int{},
+	}
+	r.progress.Accounts = len(targets)
+	accounts := make([]snapshot.Account, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Go(func() {
+			accounts[i] = r.account(ctx, t)
+			r.update(func(p *Progress) { p.AccountsDone++ })
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, Stats{}, err
+	}
+	for _, a := range accounts {
+		if a.AccountID == "" {
+			// The caller's own identity is unknown: there is no account to
+			// file anything under.
+			e := a.Errors[0]
+			return nil, Stats{}, fmt.Errorf("cannot tell which account the credentials belong to: %s %s failed: %s: %s", e.Service, e.Operation, e.ErrorCode, e.Message)
+		}
+	}
+	snap := &snapshot.Snapshot{
+		FormatVersion: snapshot.FormatVersion,
+		Generator:     opts.Generator,
+		CollectedAt:   now().UTC().Format(time.RFC3339),
+		Accounts:      mergeAccounts(accounts),
+	}
+	snap.Normalize()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return snap, Stats{Calls: r.stats, Failed: r.progress.Failed}, nil
+}
+
+// mergeAccounts joins targets that turned out to be the same account (the
+// same role given twice, or a role into the caller's own account).
+func mergeAccounts(in []snapshot.Account) []snapshot.Account {
+	var out []snapshot.Account
+	for _, a := range in {
+		i := slices.IndexFunc(out, func(b snapshot.Account) bool { return b.AccountID == a.AccountID })
+		if i < 0 {
+			out = append(out, a)
+			continue
+		}
+		out[i].Errors = append(out[i].Errors, a.Errors...)
+		for _, reg := range a.Regions {
+			if !slices.ContainsFunc(out[i].Regions, func(x snapshot.Region) bool { return x.Region == reg.Region }) {
+				out[i].Regions = append(out[i].Regions, reg)
+			}
+		}
+	}
+	return out
+}
+
+// run is one collection: the bound on calls in flight, the counters.
+type run struct {
+	opts     Options
+	sem      chan struct{}
+	mu       sync.Mutex
+	progress Progress
+	stats    map[string]int
+}
+
+func (r *run) update(f func(*Progress)) {
+	r.mu.Lock()
+	f(&r.progress)
+	p := r.progress
+	r.mu.Unlock()
+	if r.opts.Progress != nil {
+		r.opts.Progress(p)
+	}
+}
+
+// call makes one API call within the concurrency bound and the per-call
+// timeout, and counts it.
+func call[T any](ctx context.Context, r *run, service, op string, f func(context.Context) (T, error)) (T, error) {
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+	defer func() { <-r.sem }()
+	cctx, cancel := context.WithTimeout(ctx, r.opts.CallTimeout)
+	defer cancel()
+	out, err := f(cctx)
+	r.update(func(p *Progress) {
+		p.Calls++
+		if err != nil && ctx.Err() == nil {
+			p.Failed++
+		}
+	})
+	r.mu.Lock()
+	r.stats[service+":"+op]++
+	r.mu.Unlock()
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		err = &timeoutError{after: r.opts.CallTimeout, err: err}
+	}
+	return out, err
+}
+
+type timeoutError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string {
+	return "no answer within " + e.after.String() + ": " + e.err.Error()
+}
+func (e *timeoutError) Unwrap() error { return e.err }

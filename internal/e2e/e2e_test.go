@@ -1,0 +1,351 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailwatch/trailwatch/internal/moto"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+// One moto_server for the package; each scenario works in accounts of its
+// own (reached with sts:AssumeRole, as a real multi-account collector
+// does), so scenarios run in parallel without resetting each other.
+var (
+	bin   string // the trailwatch binary under test
+	srv   *moto.Server
+	admin *moto.CLI // moto's default credentials, account 123456789012
+	work  string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	var err error
+	work, err = os.MkdirTemp("", "trailwatch-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(work)
+	bin = filepath.Join(work, "trailwatch")
+	build := exec.Command("go", "build", "-o", bin, "../../cmd/trailwatch")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build trailwatch: %v\n%s", err, out)
+		return 1
+	}
+	if _, err := exec.LookPath("aws"); err != nil {
+		fmt.Fprintln(os.Stderr, "the end-to-end tests need the aws CLI, installed on every machine of this project:", err)
+		return 1
+	}
+	srv, err = moto.Start(context.Background(), filepath.Join(work, "moto.log"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "the end-to-end tests need moto_server:", err)
+		return 1
+	}
+	defer srv.Stop()
+	admin = moto.NewCLI(srv.URL, "us-east-1")
+	return m.Run()
+}
+
+// seed sets an account up with the benchmark's remediation, varied by a.
+func seed(t *testing.T, account, region string, a moto.Account) *moto.CLI {
+	t.Helper()
+	ctx := context.Background()
+	c := *admin
+	c.Region = region
+	cli, err := c.AssumeRole(ctx, account, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli.Remediate(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	return cli
+}
+
+type result struct {
+	ControlID string `json:"control_id"`
+	AccountID string `json:"account_id"`
+	Status    string `json:"status"`
+	Reason    string `json:"reason"`
+	Evidence  map[string]any
+}
+
+// trailwatch runs the binary with an environment holding the given
+// credentials and nothing of the developer's own AWS setup.
+func trailwatch(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errb.String()
+}
+
+// collect runs trailwatch collect against moto and returns the snapshot's
+// path and collect's exit code.
+func collect(t *testing.T, cli *moto.CLI, args ...string) (string, int, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "snapshot.json")
+	full := append([]string{"collect", "--endpoint-url", srv.URL, "-o", path, "--quiet"}, args...)
+	code, _, stderr := trailwatch(t, cli.Env(), full...)
+	return path, code, stderr
+}
+
+// evaluate runs trailwatch evaluate --format json on snapshots.
+func evaluate(t *testing.T, paths ...string) (int, map[string]result) {
+	t.Helper()
+	code, stdout, stderr := trailwatch(t, os.Environ(), append([]string{"evaluate", "--format", "json"}, paths...)...)
+	var rep struct{ Results []result }
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("evaluate: exit %d, %v\nstdout: %s\nstderr: %s", code, err, stdout, stderr)
+	}
+	byAccount := map[string]result{}
+	for _, r := range rep.Results {
+		byAccount[r.AccountID] = r
+	}
+	return code, byAccount
+}
+
+func readSnapshot(t *testing.T, path string) *snapshot.Snapshot {
+	t.Helper()
+	s, err := snapshot.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// The benchmark's remediation, run as written, and each link broken in
+// turn: collect reads the account through --role-arn, evaluate judges it.
+func TestScenarios(t *testing.T) {
+	tests := []struct {
+		name    string
+		account string
+		setup   moto.Account
+		after   func(ctx context.Context, c *moto.CLI) error // applied after the remediation
+		status  string
+		reason  string
+	}{
+		{name: "benchmark remediation", account: "100000000001", status: "PASS",
+			reason: "trail management-events -> log group CloudTrail/DefaultLogGroup -> filter cloudtrail_cfg_changes_metric -> metric CISBenchmark/cloudtrail_cfg_changes_metric -> alarm cloudtrail_cfg_changes_alarm -> topic arn:aws:sns:us-east-1:100000000001:security-alerts (confirmed subscriptions: 1)"},
+		{name: "trail not multi-region", account: "100000000002", setup: moto.Account{SingleRegion: true}, status: "FAIL", reason: "trail management-events: it is not multi-region"},
+		{name: "logging stopped", account: "100000000003", status: "FAIL", reason: "trail management-events: logging is stopped",
+			after: func(ctx context.Context, c *moto.CLI) error {
+				_, err := c.Run(ctx, "cloudtrail", "stop-logging", "--name", "management-events")
+				return err
+			}},
+		{name: "no management events", account: "100000000004", setup: moto.Account{WriteOnly: true}, status: "FAIL", reason: "it does not record management events, read and write"},
+		{name: "no event selectors set", account: "100000000005", setup: moto.Account{NoSelectors: true}, status: "FAIL", reason: "it does not record management events"},
+		{name: "no log group", account: "100000000006", setup: moto.Account{NoLogGroup: true}, status: "FAIL", reason: "it delivers to no CloudWatch Logs log group"},
+		{name: "filter on another log group", account: "100000000007", setup: moto.Account{FilterOn: "application-logs"}, status: "FAIL", reason: "its log group CloudTrail/DefaultLogGroup has no metric filter"},
+		{name: "filter pattern misses an event", account: "100000000008", status: "FAIL", reason: "filter cloudtrail_cfg_changes_metric misses StopLogging",
+			setup: moto.Account{Pattern: "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }"}},
+		{name: "alarm on another namespace", account: "100000000009", setup: moto.Account{AlarmNamespace: "CloudTrailMetrics"}, status: "FAIL",
+			reason: "no alarm watches metric CISBenchmark/cloudtrail_cfg_changes_metric of filter cloudtrail_cfg_changes_metric (alarm cloudtrail_cfg_changes_alarm watches CloudTrailMetrics/cloudtrail_cfg_changes_metric)"},
+		{name: "alarm actions disabled", account: "100000000010", setup: moto.Account{ActionsOff: true}, status: "FAIL", reason: "alarm cloudtrail_cfg_changes_alarm has its actions disabled"},
+		{name: "alarm notifying nothing", account: "100000000011", setup: moto.Account{NoAlarmActions: true}, status: "FAIL", reason: "alarm cloudtrail_cfg_changes_alarm notifies no SNS topic"},
+		{name: "topic without subscriptions", account: "100000000012", setup: moto.Account{NoSubscription: true}, status: "FAIL",
+			reason: "topic arn:aws:sns:us-east-1:100000000012:security-alerts has no confirmed subscription (0 pending confirmation)"},
+		{name: "topic deleted", account: "100000000013", status: "FAIL", reason: "notifies topic arn:aws:sns:us-east-1:100000000013:security-alerts, which does not exist",
+			after: func(ctx context.Context, c *moto.CLI) error {
+				_, err := c.Run(ctx, "sns", "delete-topic", "--topic-arn", "arn:aws:sns:us-east-1:100000000013:security-alerts")
+				return err
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cli := seed(t, tt.account, "us-east-1", tt.setup)
+			if tt.after != nil {
+				if err := tt.after(context.Background(), cli); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN(tt.account, "audit"), "--region", "us-east-1")
+			if code != 0 {
+				t.Fatalf("collect: exit %d\n%s", code, stderr)
+			}
+			wantCode := map[string]int{"PASS": 0, "FAIL": 1}[tt.status]
+			code, results := evaluate(t, path)
+			r, ok := results[tt.account]
+			if !ok {
+				t.Fatalf("no result for account %s: %v", tt.account, results)
+			}
+			if code != wantCode || r.Status != tt.status || !strings.Contains(r.Reason, tt.reason) {
+				t.Errorf("evaluate: exit %d, %s %q\nwant exit %d, %s containing %q", code, r.Status, r.Reason, wantCode, tt.status, tt.reason)
+			}
+		})
+	}
+}
+
+// Two accounts in one snapshot, each through its own role: one compliant,
+// one not. The snapshot redacts the subscription endpoint.
+func TestTwoAccountsThroughRoles(t *testing.T) {
+	t.Parallel()
+	seed(t, "200000000001", "us-east-1", moto.Account{})
+	seed(t, "200000000002", "us-east-1", moto.Account{NotLogging: true})
+	path, code, stderr := collect(t, admin,
+		"--role-arn", moto.RoleARN("200000000001", "audit"),
+		"--role-arn", moto.RoleARN("200000000002", "audit"),
+		"--region", "us-east-1")
+	if code != 0 {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	snap := readSnapshot(t, path)
+	if len(snap.Accounts) != 2 {
+		t.Fatalf("%d accounts in the snapshot, want 2", len(snap.Accounts))
+	}
+	for _, r := range snap.Accounts[0].Regions {
+		for _, tp := range r.Topics {
+			for _, s := range tp.Subscriptions {
+				if s.Endpoint != "<redacted>" || s.Protocol != "email" {
+					t.Errorf("subscription %+v: endpoint not redacted or protocol lost", s)
+				}
+			}
+		}
+	}
+	code, results := evaluate(t, path)
+	if code != 1 || results["200000000001"].Status != "PASS" || results["200000000002"].Status != "FAIL" ||
+		!strings.Contains(results["200000000002"].Reason, "logging is stopped") {
+		t.Errorf("exit %d, results %+v", code, results)
+	}
+
+	// --keep-endpoints keeps them.
+	path, _, _ = collect(t, admin, "--role-arn", moto.RoleARN("200000000001", "audit"), "--region", "us-east-1", "--keep-endpoints")
+	data, _ := os.ReadFile(path)
+	if !bytes.Contains(data, []byte("security@example.com")) {
+		t.Error("--keep-endpoints did not keep the endpoint")
+	}
+}
+
+// A multi-region trail whose home region the user did not list is followed
+// there all the same: the evidence chain decides where to look.
+func TestHomeRegionNotListed(t *testing.T) {
+	t.Parallel()
+	seed(t, "300000000001", "us-west-2", moto.Account{})
+	path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN("300000000001", "audit"), "--region", "eu-west-1")
+	if code != 0 {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	var regions []string
+	for _, r := range readSnapshot(t, path).Accounts[0].Regions {
+		regions = append(regions, r.Region)
+	}
+	if strings.Join(regions, ",") != "eu-west-1,us-west-2" {
+		t.Errorf("regions read: %v, want eu-west-1 and the trail's home us-west-2", regions)
+	}
+	code, results := evaluate(t, path)
+	if code != 0 || results["300000000001"].Status != "PASS" {
+		t.Errorf("exit %d, %+v", code, results["300000000001"])
+	}
+}
+
+// --all-regions reads every region the account has enabled.
+func TestAllRegions(t *testing.T) {
+	t.Parallel()
+	seed(t, "300000000002", "eu-central-1", moto.Account{})
+	path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN("300000000002", "audit"), "--all-regions", "--region", "us-east-1")
+	if code != 0 {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	snap := readSnapshot(t, path)
+	if n := len(snap.Accounts[0].Regions); n < 10 {
+		t.Errorf("--all-regions read %d regions", n)
+	}
+	if code, results := evaluate(t, path); code != 0 || results["300000000002"].Status != "PASS" {
+		t.Errorf("exit %d, %+v", code, results)
+	}
+}
+
+// Snapshots are deterministic: two collections of an unchanged account
+// differ only in their timestamp.
+func TestDeterministic(t *testing.T) {
+	t.Parallel()
+	seed(t, "300000000003", "us-east-1", moto.Account{})
+	args := []string{"--role-arn", moto.RoleARN("300000000003", "audit"), "--region", "us-east-1", "--region", "eu-west-1"}
+	a, _, _ := collect(t, admin, args...)
+	b, _, _ := collect(t, admin, args...)
+	strip := func(path string) []byte {
+		data, _ := os.ReadFile(path)
+		var lines []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if !strings.Contains(l, `"collected_at"`) && !strings.Contains(l, `"LatestDeliveryTime"`) {
+				lines = append(lines, l)
+			}
+		}
+		return []byte(strings.Join(lines, "\n"))
+	}
+	if !bytes.Equal(strip(a), strip(b)) {
+		t.Errorf("two collections differ:\n%s\n---\n%s", strip(a), strip(b))
+	}
+}
+
+// A failed or interrupted collection leaves an earlier snapshot untouched,
+// and without any credentials nothing is written at all.
+func TestFailedRunKeepsEarlierSnapshot(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "snapshot.json")
+	if err := os.WriteFile(path, []byte("earlier"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true", "AWS_REGION=us-east-1"}
+	code, _, stderr := trailwatch(t, env, "collect", "--endpoint-url", srv.URL, "-o", path)
+	if code != 2 || !strings.Contains(stderr, "no AWS credentials") {
+		t.Errorf("no credentials: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = trailwatch(t, admin.Env(), "collect", "--endpoint-url", srv.URL, "-o", path, "--role-arn", "not-an-arn")
+	if code != 2 || !strings.Contains(stderr, "not an IAM role ARN") {
+		t.Errorf("bad --role-arn: exit %d, stderr %q", code, stderr)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "earlier" {
+		t.Errorf("the earlier snapshot was changed: %q", data)
+	}
+
+	// Interrupted (SIGINT) while calls hang: exit 2, nothing written.
+	hang := newFaultProxy(t, srv.URL, fault{match: "DescribeTrails", hang: true})
+	cmd := exec.Command(bin, "collect", "--endpoint-url", hang.URL, "-o", path, "--region", "us-east-1", "--quiet")
+	cmd.Env = admin.Env()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	hang.waitHits(t, 1)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("interrupted collect: %v, stderr %q", err, errb.String())
+	}
+	if data, _ := os.ReadFile(path); string(data) != "earlier" {
+		t.Errorf("an interrupted run changed the earlier snapshot: %q", data)
+	}
+}
+
+func withTimeout(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,142 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trailwatch/trailwatch/internal/moto"
+)
+
+// readmePolicy is the IAM policy the README gives for collect: the JSON
+// block after the collect-iam-policy marker.
+func readmePolicy(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "<!-- collect-iam-policy -->")
+	if !ok {
+		t.Fatal("README.md has no <!-- collect-iam-policy --> marker")
+	}
+	_, rest, _ = strings.Cut(rest, "```json\n")
+	block, _, _ := strings.Cut(rest, "```")
+	var policy map[string]any
+	if err := json.Unmarshal([]byte(block), &policy); err != nil {
+		t.Fatalf("README's IAM policy is not JSON: %v", err)
+	}
+	return policy
+}
+
+// actions returns the policy's single statement's actions.
+func actions(t *testing.T, policy map[string]any) []string {
+	t.Helper()
+	stmts := policy["Statement"].([]any)
+	var out []string
+	for _, a := range stmts[0].(map[string]any)["Action"].([]any) {
+		out = append(out, a.(string))
+	}
+	return out
+}
+
+func withActions(policy map[string]any, acts []string) string {
+	stmt := map[string]any{"Effect": "Allow", "Action": acts, "Resource": "*"}
+	out, _ := json.Marshal(map[string]any{"Version": policy["Version"], "Statement": []any{stmt}})
+	return string(out)
+}
+
+// createUser makes an IAM user with an inline policy and returns a CLI with
+// its access key.
+func createUser(t *testing.T, c *moto.CLI, name, policy string) *moto.CLI {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := c.Run(ctx, "iam", "create-user", "--user-name", name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Run(ctx, "iam", "put-user-policy", "--user-name", name, "--policy-name", "trailwatch", "--policy-document", policy); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Run(ctx, "iam", "create-access-key", "--user-name", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
+	if err := json.Unmarshal([]byte(out), &key); err != nil {
+		t.Fatal(err)
+	}
+	u := *c
+	u.KeyID, u.Secret = key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey
+	return &u
+}
+
+// With IAM checks on: an identity holding exactly the README's policy gets
+// a complete snapshot; one without cloudwatch:DescribeAlarms gets the
+// refusal recorded, and evaluation says ERROR, never PASS.
+//
+// It needs a moto of its own: IAM checks apply to the whole server.
+func TestIAMPolicy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := moto.Start(ctx, filepath.Join(t.TempDir(), "moto-iam.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	root := moto.NewCLI(s.URL, "us-east-1")
+	if _, err := root.Remediate(ctx, moto.Account{}); err != nil {
+		t.Fatal(err)
+	}
+	policy := readmePolicy(t)
+	acts := actions(t, policy)
+	for _, want := range []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
+		"logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"} {
+		if !slices.Contains(acts, want) {
+			t.Errorf("README's policy lacks %s", want)
+		}
+	}
+	// moto spells CloudWatch's actions monitoring:; real IAM says cloudwatch:.
+	exact := append(slices.Clone(acts), "monitoring:DescribeAlarms")
+	limited := slices.DeleteFunc(slices.Clone(acts), func(a string) bool { return strings.HasSuffix(a, ":DescribeAlarms") })
+	auditor := createUser(t, root, "auditor", withActions(policy, exact))
+	partial := createUser(t, root, "partial", withActions(policy, limited))
+	if err := s.EnforceIAM(true); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.EnforceIAM(false) })
+
+	path := filepath.Join(t.TempDir(), "auditor.json")
+	code, _, stderr := trailwatch(t, auditor.Env(), "collect", "--endpoint-url", s.URL, "-o", path, "--region", "us-east-1", "--quiet")
+	if code != 0 {
+		t.Fatalf("the README's policy: collect exit %d\n%s", code, stderr)
+	}
+	if code, results := evaluate(t, path); code != 0 || results["123456789012"].Status != "PASS" {
+		t.Errorf("the README's policy: evaluate exit %d, %+v", code, results)
+	}
+
+	path = filepath.Join(t.TempDir(), "partial.json")
+	code, _, stderr = trailwatch(t, partial.Env(), "collect", "--endpoint-url", s.URL, "-o", path, "--region", "us-east-1", "--quiet")
+	if code != 1 || !strings.Contains(stderr, "DescribeAlarms") {
+		t.Errorf("without DescribeAlarms: collect exit %d, want 1\n%s", code, stderr)
+	}
+	snap := readSnapshot(t, path)
+	var refused bool
+	for _, r := range snap.Accounts[0].Regions {
+		for _, e := range r.Errors {
+			refused = refused || (e.Operation == "DescribeAlarms" && e.HTTPStatus == 403)
+		}
+	}
+	if !refused {
+		t.Error("the refused DescribeAlarms (HTTP 403) is not recorded in the snapshot")
+	}
+	code, results := evaluate(t, path)
+	if r := results["123456789012"]; code != 2 || r.Status != "ERROR" {
+		t.Errorf("without DescribeAlarms: evaluate exit %d, %s %q; want ERROR", code, r.Status, r.Reason)
+	}
+}
