@@ -14,12 +14,8 @@ help: ## list the targets
 build: ## build bin/trailwatch
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/trailwatch
 
-demo: build ## evaluate the example snapshots: a PASS, then a FAIL with its reason
-	@echo '== a compliant account (snapshots/compliant.json)'
-	@$(BIN) evaluate -v snapshots/compliant.json
-	@echo
-	@echo '== the same account with logging stopped (snapshots/broken-logging-stopped.json)'
-	@$(BIN) evaluate -v snapshots/broken-logging-stopped.json; test $$? -eq 1
+demo: build ## moto + the benchmark's remediation: collect, evaluate (PASS); stop logging; again (FAIL)
+	@$(GO) run ./internal/demo $(BIN)
 
 test: test-go test-rego test-fuzz ## everything CI runs
 

@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,22 +55,28 @@ func (a *accountRun) readTrails(ctx context.Context) {
 		t := byARN[arn]
 		home := a.ensureFollowed(ctx, t.HomeRegion)
 		ct := a.api.CloudTrail(t.HomeRegion)
-		status, err := call(ctx, a.r, "cloudtrail", "GetTrailStatus", func(ctx context.Context) (*cloudtrail.GetTrailStatusOutput, error) {
-			return ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(arn)})
-		})
-		if err != nil {
-			a.fail(t.HomeRegion, failure("cloudtrail", "GetTrailStatus", t.HomeRegion, arn, err))
-		} else {
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			status, err := call(ctx, a.r, "cloudtrail", "GetTrailStatus", func(ctx context.Context) (*cloudtrail.GetTrailStatusOutput, error) {
+				return ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(arn)})
+			})
+			if err != nil {
+				a.fail(t.HomeRegion, failure("cloudtrail", "GetTrailStatus", t.HomeRegion, arn, err))
+				return
+			}
 			t.GetTrailStatus = convertStatus(status)
-		}
-		sel, err := call(ctx, a.r, "cloudtrail", "GetEventSelectors", func(ctx context.Context) (*cloudtrail.GetEventSelectorsOutput, error) {
-			return ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(arn)})
 		})
-		if err != nil {
-			a.fail(t.HomeRegion, failure("cloudtrail", "GetEventSelectors", t.HomeRegion, arn, err))
-		} else {
+		wg.Go(func() {
+			sel, err := call(ctx, a.r, "cloudtrail", "GetEventSelectors", func(ctx context.Context) (*cloudtrail.GetEventSelectorsOutput, error) {
+				return ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(arn)})
+			})
+			if err != nil {
+				a.fail(t.HomeRegion, failure("cloudtrail", "GetEventSelectors", t.HomeRegion, arn, err))
+				return
+			}
 			t.GetEventSelectors = convertSelectors(sel)
-		}
+		})
+		wg.Wait()
 		a.mu.Lock()
 		home.data.Trails = append(home.data.Trails, t)
 		a.mu.Unlock()

@@ -146,7 +146,7 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 		for _, a := range snap.Accounts {
 			regionsRead += len(a.Regions)
 		}
-		fmt.Fprintf(s.stderr, "trailwatch: read %d accounts, %d regions with %d calls", len(snap.Accounts), regionsRead, calls)
+		fmt.Fprintf(s.stderr, "trailwatch: read %s and %s with %d calls", plural(len(snap.Accounts), "account"), plural(regionsRead, "region"), calls)
 		if *output != "-" {
 			fmt.Fprintf(s.stderr, "; wrote %s", *output)
 		}
@@ -186,6 +186,13 @@ func failedCalls(snap *snapshot.Snapshot) []string {
 		}
 	}
 	return out
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func firstLine(s string) string {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailwatch/trailwatch/collector"
 	"github.com/trailwatch/trailwatch/policies"
 )
 
@@ -419,5 +420,37 @@ func TestUsage(t *testing.T) {
 	}
 	if code, stdout, _ := cli(t, "version"); code != 0 || !strings.HasPrefix(stdout, "trailwatch ") {
 		t.Errorf("version: exit %d %q", code, stdout)
+	}
+}
+
+func TestProgressPrinter(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgressPrinter(&b, true)
+	p.update(collector.Progress{Accounts: 2, AccountsDone: 1, Regions: 8, RegionsDone: 5, Calls: 42, Failed: 1})
+	p.done()
+	if !strings.Contains(b.String(), "accounts 1/2, regions 5/8, 42 calls, 1 failed") || !strings.HasSuffix(b.String(), "\r\033[K") {
+		t.Errorf("progress %q", b.String())
+	}
+	b.Reset()
+	off := newProgressPrinter(&b, false)
+	off.update(collector.Progress{Calls: 1})
+	off.done()
+	if b.Len() != 0 {
+		t.Errorf("progress printed while disabled: %q", b.String())
+	}
+	if isTerminal(&b) {
+		t.Error("a buffer is not a terminal")
+	}
+}
+
+func TestCollectFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"collect", "--role-arn", "arn:aws:iam::12:role/x"},
+		{"collect", "--concurrency", "0"},
+		{"collect", "extra"},
+	} {
+		if code, _, stderr := cli(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
 	}
 }

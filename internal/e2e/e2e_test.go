@@ -83,12 +83,18 @@ type result struct {
 	Evidence  map[string]any
 }
 
+// execTrailwatch prepares a run of the binary under test.
+func execTrailwatch(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	return cmd
+}
+
 // trailwatch runs the binary with an environment holding the given
 // credentials and nothing of the developer's own AWS setup.
 func trailwatch(t *testing.T, env []string, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env
+	cmd := execTrailwatch(env, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -258,6 +264,17 @@ func TestHomeRegionNotListed(t *testing.T) {
 	code, results := evaluate(t, path)
 	if code != 0 || results["300000000001"].Status != "PASS" {
 		t.Errorf("exit %d, %+v", code, results["300000000001"])
+	}
+
+	// The SDK's AWS_ENDPOINT_URL works as --endpoint-url does.
+	env := append(admin.Env(), "AWS_ENDPOINT_URL="+srv.URL)
+	path = filepath.Join(t.TempDir(), "env.json")
+	code, _, stderr = trailwatch(t, env, "collect", "-o", path, "--quiet", "--role-arn", moto.RoleARN("300000000001", "audit"), "--region", "eu-west-1")
+	if code != 0 {
+		t.Fatalf("collect with AWS_ENDPOINT_URL: exit %d\n%s", code, stderr)
+	}
+	if code, results := evaluate(t, path); code != 0 || results["300000000001"].Status != "PASS" {
+		t.Errorf("with AWS_ENDPOINT_URL: exit %d, %+v", code, results)
 	}
 }
 

@@ -29,13 +29,14 @@ type fault struct {
 // or silence for chosen operations; everything else passes through.
 type faultProxy struct {
 	URL    string
+	delay  time.Duration // added to every request, as a network's latency
 	mu     sync.Mutex
 	faults []*fault
 	hits   map[string]int // requests seen per matched operation
 	hit    chan struct{}
 }
 
-func newFaultProxy(t *testing.T, target string, faults ...fault) *faultProxy {
+func newFaultProxy(t testing.TB, target string, faults ...fault) *faultProxy {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
@@ -47,6 +48,7 @@ func newFaultProxy(t *testing.T, target string, faults ...fault) *faultProxy {
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(p.delay)
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		op := r.Header.Get("X-Amz-Target")
@@ -91,7 +93,7 @@ func (p *faultProxy) take(op string) *fault {
 	return nil
 }
 
-func (p *faultProxy) waitHits(t *testing.T, n int) {
+func (p *faultProxy) waitHits(t testing.TB, n int) {
 	t.Helper()
 	for range n {
 		select {
