@@ -34,8 +34,9 @@ fmt: ## format Go and Rego
 	gofmt -w .
 	$(GO) run ./cmd/trailwatch policy fmt -w policies
 
-bench: ## benchmarks of the filter-pattern engine and evaluation
+bench: ## benchmarks: the filter-pattern engine, evaluation, and whole collect runs against moto
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/filterpattern ./internal/engine
+	$(GO) test -run '^$$' -bench Collect -benchtime 5x ./internal/e2e
 
 fuzz: ## a long fuzz run of the filter-pattern engine (FUZZTIME=10m)
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime $(or $(FUZZTIME),10m) ./internal/filterpattern

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/trailwatch/trailwatch/collector"
-	"github.com/trailwatch/trailwatch/policies"
 )
 
 // cli runs trailwatch in-process with the given arguments.
@@ -214,26 +212,13 @@ func TestEvaluateOutputFile(t *testing.T) {
 	}
 }
 
-// writePolicies copies the embedded policies to a directory an auditor can
-// edit.
+// writePolicies exports the embedded policies to a directory an auditor
+// can edit, as trailwatch policy export does.
 func writePolicies(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := policies.FS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(path)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, path), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
+	dir := filepath.Join(t.TempDir(), "policies")
+	if code, _, stderr := cli(t, "policy", "export", dir); code != 0 {
+		t.Fatalf("policy export: exit %d: %s", code, stderr)
 	}
 	return dir
 }
@@ -315,6 +300,10 @@ func TestPolicyCapabilitiesAndList(t *testing.T) {
 	code, stdout, _ = cli(t, "policy", "fmt", "../../policies")
 	if code != 0 {
 		t.Errorf("the shipped policies are not formatted:\n%s", stdout)
+	}
+	dir := writePolicies(t)
+	if code, _, stderr := cli(t, "policy", "export", dir); code != 2 || !strings.Contains(stderr, "exists") {
+		t.Errorf("export over an earlier copy: exit %d, stderr %q", code, stderr)
 	}
 }
 

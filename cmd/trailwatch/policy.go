@@ -10,6 +10,7 @@ import (
 
 	"github.com/trailwatch/trailwatch/internal/engine"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/policies"
 )
 
 const policyUsage = `Usage:
@@ -17,6 +18,7 @@ const policyUsage = `Usage:
   trailwatch policy capabilities [-o FILE]          write the OPA capabilities the policies run with
   trailwatch policy list [--policy DIR]...          list the controls
   trailwatch policy fmt [-w] DIR...                 check (or with -w rewrite) the formatting of .rego files
+  trailwatch policy export DIR                      write the built-in policies to DIR, to edit and use with --policy
 `
 
 func runPolicy(ctx context.Context, args []string, s streams) error {
@@ -33,6 +35,15 @@ func runPolicy(ctx context.Context, args []string, s streams) error {
 		return runPolicyList(args[1:], s)
 	case "fmt":
 		return runPolicyFmt(args[1:], s)
+	case "export":
+		if len(args) != 2 {
+			return usageError("policy export takes one directory")
+		}
+		if err := policies.Export(args[1]); err != nil {
+			return fmt.Errorf("export policies: %w", err)
+		}
+		fmt.Fprintf(s.stderr, "trailwatch: wrote the built-in policies to %s; use them with --policy %s\n", args[1], args[1])
+		return nil
 	case "-h", "--help", "help":
 		fmt.Fprint(s.stdout, policyUsage)
 		return nil

@@ -23,21 +23,7 @@ import (
 func copyPolicies(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
-	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := policies.FS.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(dir, path)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
+	if err := policies.Export(dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir
