@@ -28,6 +28,7 @@ test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 
 test-fuzz: ## short fuzz runs of what parses untrusted text
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 20s ./internal/filterpattern
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvent$$' -fuzztime 10s ./internal/filterpattern
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 15s ./internal/snapshot
 
 fmt: ## format Go and Rego

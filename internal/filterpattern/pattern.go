@@ -15,7 +15,6 @@ package filterpattern
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"unicode/utf8"
 )
 
@@ -147,21 +146,6 @@ func (p *Pattern) MatchEvent(event any) bool {
 	}
 	_, m := p.MatchMessage(text)
 	return m
-}
-
-// decodeEvent parses a log event message as JSON. Only a message that is
-// one whole JSON value can match a JSON pattern.
-func decodeEvent(msg string) (any, bool) {
-	dec := json.NewDecoder(bytes.NewReader([]byte(msg)))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, false // something follows the first value
-	}
-	return v, true
 }
 
 func compactJSON(v any) (string, error) {
