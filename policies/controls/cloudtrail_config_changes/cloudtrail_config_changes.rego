@@ -299,7 +299,7 @@ watches(a, mt) if {
 }
 
 same_dimensions(alarm_dims, filter_dims) if {
-	{d.Name | some d in alarm_dims} == {k | some k, _ in filter_dims}
+	{d.Name | some d in alarm_dims} == object.keys(filter_dims)
 }
 
 watching(p) := [a |
@@ -331,10 +331,9 @@ alarm_break(p) := brk("alarm", "ERROR", p.c.trail, sprintf("no alarm seen on met
 
 # known_topic names a topic the account's alarms already notify, if any.
 known_topic(account_id) := arns[0] if {
-	arns := sort({arn |
+	arns := sort({tp.TopicArn |
 		some r in lib.account(account_id).regions
 		some tp in object.get(r, "topics", [])
-		arn := tp.TopicArn
 	})
 	count(arns) > 0
 } else := "<sns-topic-arn>"
