@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
 	"github.com/trailwatch/trailwatch/internal/report"
@@ -11,7 +12,7 @@ import (
 )
 
 func runEvaluate(ctx context.Context, args []string, s streams) error {
-	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--format text|json] [-o FILE] [-v] SNAPSHOT...", s)
+	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--format text|json] [-o FILE] [-v] SNAPSHOT... (- reads standard input)", s)
 	var policyDirs multiFlag
 	fs.Var(&policyDirs, "policy", "directory of Rego policies and data to use instead of the built-in ones (repeatable)")
 	format := fs.String("format", "text", "report format: text or json")
@@ -32,7 +33,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 
 	var sources []snapshot.Source
 	for _, p := range paths {
-		snap, err := snapshot.Read(p)
+		snap, err := readSnapshot(p, s.stdin)
 		if err != nil {
 			return err
 		}
@@ -69,6 +70,22 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return silentExit(code)
 	}
 	return nil
+}
+
+// readSnapshot reads a snapshot file, or standard input for "-" (as in
+// trailwatch collect -o - | trailwatch evaluate -).
+func readSnapshot(path string, stdin io.Reader) (*snapshot.Snapshot, error) {
+	if path != "-" {
+		return snapshot.Read(path)
+	}
+	data, err := io.ReadAll(io.LimitReader(stdin, snapshot.MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("<stdin>: %w", err)
+	}
+	if len(data) > snapshot.MaxSize {
+		return nil, fmt.Errorf("<stdin>: more than the %d bytes a snapshot may have", snapshot.MaxSize)
+	}
+	return snapshot.Decode("<stdin>", data)
 }
 
 // evaluate loads, compiles and prepares the policies, then judges the

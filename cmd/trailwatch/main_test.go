@@ -186,6 +186,22 @@ func TestEvaluateBadInput(t *testing.T) {
 	})
 }
 
+func TestEvaluateStdin(t *testing.T) {
+	data, err := os.ReadFile("../../snapshots/broken-no-log-group.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"evaluate", "-"}, bytes.NewReader(data), &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), "delivers to no CloudWatch Logs log group") {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	code = run(context.Background(), []string{"evaluate", "-"}, strings.NewReader("[]"), &out, &errb)
+	if code != 2 || !strings.Contains(errb.String(), "<stdin>: $: not a trailwatch snapshot") {
+		t.Errorf("bad stdin: exit %d, stderr %q", code, errb.String())
+	}
+}
+
 func TestEvaluateOutputFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "report.json")
