@@ -19,6 +19,7 @@ type accountRun struct {
 	mu      sync.Mutex
 	regions map[string]*regionRun
 	errors  []snapshot.CallError
+	done    map[string]bool // trail ARNs, log groups and topics already read
 }
 
 // regionRun is one region of an account. Its fields are written under the
@@ -31,7 +32,7 @@ type regionRun struct {
 }
 
 func (r *run) account(ctx context.Context, t Target) snapshot.Account {
-	a := &accountRun{r: r, api: t.API, regions: map[string]*regionRun{}}
+	a := &accountRun{r: r, api: t.API, regions: map[string]*regionRun{}, done: map[string]bool{}}
 	bootstrap := r.opts.BootstrapRegion
 	if bootstrap == "" && len(r.opts.Regions) > 0 {
 		bootstrap = r.opts.Regions[0]
@@ -57,11 +58,18 @@ func (r *run) account(ctx context.Context, t Target) snapshot.Account {
 	r.update(func(p *Progress) { p.Regions += len(regions) })
 
 	// Link by link: every region listed, then the trails' home regions, the
-	// log groups' regions and the topics' regions as they come up.
+	// log groups' regions and the topics' regions as they come up. A region
+	// reached late may list trails and alarms of its own, so the links are
+	// followed again until a pass reads nothing new.
 	a.each(regions, func(name string) { a.ensureRegion(ctx, name) })
-	a.readTrails(ctx)
-	a.readLogGroups(ctx)
-	a.readTopics(ctx)
+	for ctx.Err() == nil {
+		n := a.read(ctx, a.pendingTrails, a.readTrail)
+		n += a.read(ctx, a.pendingLogGroups, a.readLogGroup)
+		n += a.read(ctx, a.pendingTopics, a.readTopic)
+		if n == 0 {
+			break
+		}
+	}
 
 	acc := snapshot.Account{AccountID: a.id, CallerArn: arn, Errors: a.errors}
 	a.mu.Lock()
@@ -70,6 +78,20 @@ func (r *run) account(ctx context.Context, t Target) snapshot.Account {
 		acc.Regions = append(acc.Regions, reg.data)
 	}
 	return acc
+}
+
+// read reads, concurrently, the items pending lists that were not read
+// before, and says how many it read.
+func (a *accountRun) read(ctx context.Context, pending func() []string, read func(context.Context, string)) int {
+	items := pending()
+	a.mu.Lock()
+	items = slices.DeleteFunc(items, func(k string) bool { return a.done[k] })
+	for _, k := range items {
+		a.done[k] = true
+	}
+	a.mu.Unlock()
+	a.each(items, func(k string) { read(ctx, k) })
+	return len(items)
 }
 
 // each runs f for every item concurrently and waits; the run's semaphore

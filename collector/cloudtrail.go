@@ -32,55 +32,68 @@ func (a *accountRun) describeTrails(ctx context.Context, reg *regionRun) {
 	a.mu.Unlock()
 }
 
-// readTrails gathers the trails every region listed, once each, and reads
-// each in its home region: status and event selectors. A home region the
-// user did not list is read all the same.
-func (a *accountRun) readTrails(ctx context.Context) {
+// pendingTrails lists the trails the regions read so far have listed,
+// shadow copies of multi-region trails included, by ARN.
+func (a *accountRun) pendingTrails() []string {
 	a.mu.Lock()
-	byARN := map[string]snapshot.Trail{}
+	defer a.mu.Unlock()
+	var arns []string
 	for _, reg := range a.regions {
 		for _, t := range reg.trails {
-			if _, dup := byARN[t.TrailARN]; !dup || t.HomeRegion == reg.name {
-				byARN[t.TrailARN] = t
+			arns = append(arns, t.TrailARN)
+		}
+	}
+	slices.Sort(arns)
+	return slices.Compact(arns)
+}
+
+// trailListed finds a trail as DescribeTrails listed it, preferring its
+// home region's listing.
+func (a *accountRun) trailListed(arn string) snapshot.Trail {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var found snapshot.Trail
+	for _, reg := range a.regions {
+		for _, t := range reg.trails {
+			if t.TrailARN == arn && (found.TrailARN == "" || t.HomeRegion == reg.name) {
+				found = t
 			}
 		}
 	}
-	a.mu.Unlock()
-	arns := make([]string, 0, len(byARN))
-	for arn := range byARN {
-		arns = append(arns, arn)
-	}
-	slices.Sort(arns)
-	a.each(arns, func(arn string) {
-		t := byARN[arn]
-		home := a.ensureFollowed(ctx, t.HomeRegion)
-		ct := a.api.CloudTrail(t.HomeRegion)
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			status, err := call(ctx, a.r, "cloudtrail", "GetTrailStatus", func(ctx context.Context) (*cloudtrail.GetTrailStatusOutput, error) {
-				return ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(arn)})
-			})
-			if err != nil {
-				a.fail(t.HomeRegion, failure("cloudtrail", "GetTrailStatus", t.HomeRegion, arn, err))
-				return
-			}
-			t.GetTrailStatus = convertStatus(status)
+	return found
+}
+
+// readTrail reads one trail in its home region, listed by the user or not:
+// status and event selectors, side by side.
+func (a *accountRun) readTrail(ctx context.Context, arn string) {
+	t := a.trailListed(arn)
+	home := a.ensureFollowed(ctx, t.HomeRegion)
+	ct := a.api.CloudTrail(t.HomeRegion)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		status, err := call(ctx, a.r, "cloudtrail", "GetTrailStatus", func(ctx context.Context) (*cloudtrail.GetTrailStatusOutput, error) {
+			return ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(arn)})
 		})
-		wg.Go(func() {
-			sel, err := call(ctx, a.r, "cloudtrail", "GetEventSelectors", func(ctx context.Context) (*cloudtrail.GetEventSelectorsOutput, error) {
-				return ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(arn)})
-			})
-			if err != nil {
-				a.fail(t.HomeRegion, failure("cloudtrail", "GetEventSelectors", t.HomeRegion, arn, err))
-				return
-			}
-			t.GetEventSelectors = convertSelectors(sel)
-		})
-		wg.Wait()
-		a.mu.Lock()
-		home.data.Trails = append(home.data.Trails, t)
-		a.mu.Unlock()
+		if err != nil {
+			a.fail(t.HomeRegion, failure("cloudtrail", "GetTrailStatus", t.HomeRegion, arn, err))
+			return
+		}
+		t.GetTrailStatus = convertStatus(status)
 	})
+	wg.Go(func() {
+		sel, err := call(ctx, a.r, "cloudtrail", "GetEventSelectors", func(ctx context.Context) (*cloudtrail.GetEventSelectorsOutput, error) {
+			return ct.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(arn)})
+		})
+		if err != nil {
+			a.fail(t.HomeRegion, failure("cloudtrail", "GetEventSelectors", t.HomeRegion, arn, err))
+			return
+		}
+		t.GetEventSelectors = convertSelectors(sel)
+	})
+	wg.Wait()
+	a.mu.Lock()
+	home.data.Trails = append(home.data.Trails, t)
+	a.mu.Unlock()
 }
 
 func convertTrail(t cttypes.Trail, seenIn string) snapshot.Trail {

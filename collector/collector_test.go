@@ -502,3 +502,29 @@ func TestLogGroupOf(t *testing.T) {
 		}
 	}
 }
+
+// A region reached late, through a log group, may list trails of its own:
+// they are read too, and their links followed.
+func TestLateRegionIsFollowed(t *testing.T) {
+	f := newFake()
+	local := cttypes.Trail{Name: aws.String("local"), TrailARN: aws.String("arn:aws:cloudtrail:ca-central-1:" + acct + ":trail/local"),
+		HomeRegion: aws.String("ca-central-1"), CloudWatchLogsLogGroupArn: aws.String("arn:aws:logs:ca-central-1:" + acct + ":log-group:local-logs:*")}
+	main := f.trails["us-west-2"][0]
+	main.CloudWatchLogsLogGroupArn = aws.String("arn:aws:logs:ca-central-1:" + acct + ":log-group:trail-logs:*")
+	f.trails = map[string][]cttypes.Trail{"eu-west-1": {main}, "us-west-2": {main}, "ca-central-1": {main, local}}
+	s := collectFake(t, f, Options{Regions: []string{"eu-west-1"}})
+	ca := region(t, s, "ca-central-1")
+	if len(ca.Trails) != 1 || ca.Trails[0].Name != "local" || ca.Trails[0].GetTrailStatus == nil {
+		t.Fatalf("trails of the late region: %+v", ca.Trails)
+	}
+	var groups []string
+	for _, lg := range ca.LogGroups {
+		groups = append(groups, lg.LogGroupName)
+	}
+	if !slices.Equal(groups, []string{"local-logs", "trail-logs"}) {
+		t.Errorf("log groups read in ca-central-1: %v", groups)
+	}
+	if got := f.called("GetTrailStatus"); len(got) != 2 {
+		t.Errorf("GetTrailStatus calls %v, want one per trail", got)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -12,44 +11,42 @@ import (
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
-// logGroupRef is a log group a trail delivers to.
-type logGroupRef struct{ region, name string }
-
-// readLogGroups reads the metric filters of every log group this account's
-// trails deliver to, in the log group's region (logs:DescribeMetricFilters,
-// all pages). A log group of another account is that account's to read.
-func (a *accountRun) readLogGroups(ctx context.Context) {
+// pendingLogGroups lists the log groups this account's trails deliver to,
+// as "region/name". A log group of another account is that account's to
+// read.
+func (a *accountRun) pendingLogGroups() []string {
 	a.mu.Lock()
-	seen := map[logGroupRef]bool{}
-	var refs []logGroupRef
+	defer a.mu.Unlock()
+	var keys []string
 	for _, reg := range a.regions {
 		for _, t := range reg.data.Trails {
-			ref, ok := logGroupOf(t.CloudWatchLogsLogGroupArn)
-			if !ok || ref.account != a.id || seen[ref.logGroupRef] {
-				continue
+			if lg, ok := logGroupOf(t.CloudWatchLogsLogGroupArn); ok && lg.account == a.id {
+				keys = append(keys, lg.region+"/"+lg.name)
 			}
-			seen[ref.logGroupRef] = true
-			refs = append(refs, ref.logGroupRef)
 		}
 	}
-	a.mu.Unlock()
-	slices.SortFunc(refs, func(x, y logGroupRef) int { return strings.Compare(x.region+x.name, y.region+y.name) })
-	var wg sync.WaitGroup
-	for _, ref := range refs {
-		wg.Go(func() {
-			reg := a.ensureFollowed(ctx, ref.region)
-			filters, err := a.describeMetricFilters(ctx, ref)
-			if err != nil {
-				a.fail(ref.region, failure("logs", "DescribeMetricFilters", ref.region, ref.name, err))
-				return
-			}
-			a.mu.Lock()
-			reg.data.LogGroups = append(reg.data.LogGroups, snapshot.LogGroup{LogGroupName: ref.name, MetricFilters: filters})
-			a.mu.Unlock()
-		})
-	}
-	wg.Wait()
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
+
+// readLogGroup reads a log group's metric filters in its region
+// (logs:DescribeMetricFilters, all pages).
+func (a *accountRun) readLogGroup(ctx context.Context, key string) {
+	region, name, _ := strings.Cut(key, "/")
+	ref := logGroupRef{region, name}
+	reg := a.ensureFollowed(ctx, region)
+	filters, err := a.describeMetricFilters(ctx, ref)
+	if err != nil {
+		a.fail(region, failure("logs", "DescribeMetricFilters", region, name, err))
+		return
+	}
+	a.mu.Lock()
+	reg.data.LogGroups = append(reg.data.LogGroups, snapshot.LogGroup{LogGroupName: name, MetricFilters: filters})
+	a.mu.Unlock()
+}
+
+// logGroupRef is a log group a trail delivers to.
+type logGroupRef struct{ region, name string }
 
 func (a *accountRun) describeMetricFilters(ctx context.Context, ref logGroupRef) ([]snapshot.MetricFilter, error) {
 	filters := []snapshot.MetricFilter{}

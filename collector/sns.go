@@ -11,12 +11,11 @@ import (
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
-// readTopics reads every SNS topic this account's alarms notify, in the
-// topic's region: sns:GetTopicAttributes and sns:ListSubscriptionsByTopic
-// (all pages). Subscription endpoints are redacted unless KeepEndpoints.
-// A topic of another account is that account's to read.
-func (a *accountRun) readTopics(ctx context.Context) {
+// pendingTopics lists the SNS topics this account's alarms notify. A topic
+// of another account is that account's to read.
+func (a *accountRun) pendingTopics() []string {
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	var arns []string
 	for _, reg := range a.regions {
 		for _, al := range reg.data.MetricAlarms {
@@ -28,33 +27,34 @@ func (a *accountRun) readTopics(ctx context.Context) {
 			}
 		}
 	}
-	a.mu.Unlock()
 	slices.Sort(arns)
-	arns = slices.Compact(arns)
-	a.each(arns, func(arn string) {
-		_, region, _, _, _ := arnParts(arn)
-		reg := a.ensureFollowed(ctx, region)
-		topic := snapshot.Topic{TopicArn: arn, Subscriptions: []snapshot.Subscription{}}
-		var wg sync.WaitGroup
-		var attrs map[string]string
-		var subs []snapshot.Subscription
-		var attrFail, subFail *snapshot.CallError
-		wg.Go(func() { attrs, attrFail = a.topicAttributes(ctx, region, arn) })
-		wg.Go(func() { subs, subFail = a.subscriptions(ctx, region, arn) })
-		wg.Wait()
-		a.fail(region, attrFail)
-		a.fail(region, subFail)
-		if isCode(attrFail, "NotFound") || isCode(subFail, "NotFound") {
-			return // no such topic: the recorded NotFound is the evidence
-		}
-		topic.Attributes = attrs
-		if subs != nil {
-			topic.Subscriptions = subs
-		}
-		a.mu.Lock()
-		reg.data.Topics = append(reg.data.Topics, topic)
-		a.mu.Unlock()
-	})
+	return slices.Compact(arns)
+}
+
+// readTopic reads a topic in its region: sns:GetTopicAttributes and
+// sns:ListSubscriptionsByTopic (all pages), side by side. Subscription
+// endpoints are redacted unless KeepEndpoints.
+func (a *accountRun) readTopic(ctx context.Context, arn string) {
+	_, region, _, _, _ := arnParts(arn)
+	reg := a.ensureFollowed(ctx, region)
+	topic := snapshot.Topic{TopicArn: arn, Subscriptions: []snapshot.Subscription{}}
+	var wg sync.WaitGroup
+	var subs []snapshot.Subscription
+	var attrFail, subFail *snapshot.CallError
+	wg.Go(func() { topic.Attributes, attrFail = a.topicAttributes(ctx, region, arn) })
+	wg.Go(func() { subs, subFail = a.subscriptions(ctx, region, arn) })
+	wg.Wait()
+	a.fail(region, attrFail)
+	a.fail(region, subFail)
+	if isCode(attrFail, "NotFound") || isCode(subFail, "NotFound") {
+		return // no such topic: the recorded NotFound is the evidence
+	}
+	if subs != nil {
+		topic.Subscriptions = subs
+	}
+	a.mu.Lock()
+	reg.data.Topics = append(reg.data.Topics, topic)
+	a.mu.Unlock()
 }
 
 func (a *accountRun) topicAttributes(ctx context.Context, region, arn string) (map[string]string, *snapshot.CallError) {
