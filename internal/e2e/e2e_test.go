@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trailwatch/trailwatch/internal/moto"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
@@ -359,10 +358,4 @@ func TestFailedRunKeepsEarlierSnapshot(t *testing.T) {
 	if data, _ := os.ReadFile(path); string(data) != "earlier" {
 		t.Errorf("an interrupted run changed the earlier snapshot: %q", data)
 	}
-}
-
-func withTimeout(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
 }

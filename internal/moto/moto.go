@@ -91,9 +91,6 @@ func (s *Server) Stop() {
 	}
 }
 
-// Reset clears all of moto's state.
-func (s *Server) Reset() error { return s.post("/moto-api/reset", "") }
-
 // EnforceIAM turns IAM checks on for every later request (off with false).
 // Create users, policies and keys first.
 func (s *Server) EnforceIAM(on bool) error {
@@ -127,14 +124,13 @@ func freePort() (int, error) {
 
 // CLI runs the aws CLI against an endpoint with one set of credentials.
 type CLI struct {
-	Endpoint  string
-	Region    string
-	KeyID     string
-	Secret    string
-	Token     string
-	Account   string // the account these credentials act in, when known
-	Verbose   func(cmd string)
-	configDir string
+	Endpoint string
+	Region   string
+	KeyID    string
+	Secret   string
+	Token    string
+	Account  string // the account these credentials act in, when known
+	Verbose  func(cmd string)
 }
 
 // NewCLI is the aws CLI with moto's default test credentials (account
