@@ -494,13 +494,21 @@ evidence_of(p) := {
 	"confirmed_subscriptions": confirmed(p.topic),
 }
 
+# delivery_note: CloudTrail reports an error delivering to CloudWatch Logs
+# (a role it cannot assume, say). The status keeps the latest error, which
+# may be past, so it is a note on a PASS rather than a broken link.
+delivery_note(p) := sprintf("; note: CloudTrail reports a CloudWatch Logs delivery error for this trail: %s", [err]) if {
+	err := object.get(p.c.trail.GetTrailStatus, "LatestCloudWatchLogsDeliveryError", "")
+	err != ""
+} else := ""
+
 noise_note(p) := sprintf("; note: filter %s also matches %s, so its alarm will be noisy", [p.filter.filterName, concat(", ", noisy(p.filter.filterPattern))]) if {
 	count(noisy(p.filter.filterPattern)) > 0
 } else := ""
 
 pass_verdict := {
 	"status": "PASS",
-	"reason": sprintf("CloudTrail changes reach a human: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s", [p.c.trail.Name, p.ref.name, p.filter.filterName, metric_name(p.mt), p.alarm.AlarmName, p.topic.TopicArn, confirmed(p.topic), noise_note(p)]),
+	"reason": sprintf("CloudTrail changes reach a human: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s%s", [p.c.trail.Name, p.ref.name, p.filter.filterName, metric_name(p.mt), p.alarm.AlarmName, p.topic.TopicArn, confirmed(p.topic), noise_note(p), delivery_note(p)]),
 	"evidence": {"chain": evidence_of(p), "complete_chains": count(complete)},
 } if {
 	p := complete[0]

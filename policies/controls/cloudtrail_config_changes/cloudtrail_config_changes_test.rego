@@ -156,6 +156,12 @@ test_pass_event_source_filter_is_noisy if {
 	contains(r.reason, "DescribeTrails")
 }
 
+test_pass_notes_a_delivery_error if {
+	r := result_for(with_trail({"GetTrailStatus": {"IsLogging": true, "LatestCloudWatchLogsDeliveryError": "AccessDenied"}}))
+	r.status == "PASS"
+	contains(r.reason, "CloudWatch Logs delivery error for this trail: AccessDenied")
+}
+
 test_pass_metric_math_alarm if passes(object.union(base_region, {"metric_alarms": [{
 	"AlarmName": "math",
 	"ActionsEnabled": true,
