@@ -129,11 +129,13 @@ trail_break(c) := brk("multi_region", "FAIL", c.trail, "it is not multi-region",
 	not c.trail.GetEventSelectors
 } else := brk("management_events", "FAIL", c.trail, "it does not record management events, read and write", sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`, [c.trail.HomeRegion, c.trail.Name])) if {
 	not records_management_events(c.trail)
-} else := brk("log_group", "FAIL", c.trail, "it delivers to no CloudWatch Logs log group", sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>", [c.trail.HomeRegion, c.trail.Name])) if {
+} else := brk("log_group", "FAIL", c.trail, "it delivers to no CloudWatch Logs log group", attach_log_group(c.trail)) if {
 	not c.trail.CloudWatchLogsLogGroupArn
-} else := brk("log_group", "FAIL", c.trail, sprintf("its CloudWatchLogsLogGroupArn %q is not a log group ARN", [c.trail.CloudWatchLogsLogGroupArn]), sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>", [c.trail.HomeRegion, c.trail.Name])) if {
+} else := brk("log_group", "FAIL", c.trail, sprintf("its CloudWatchLogsLogGroupArn %q is not a log group ARN", [c.trail.CloudWatchLogsLogGroupArn]), attach_log_group(c.trail)) if {
 	not log_group_ref(c.trail)
 }
+
+attach_log_group(t) := sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>", [t.HomeRegion, t.Name])
 
 # call_failure says why a call's answer is missing.
 call_failure(account_id, region, operation, resource) := lib.describe_failure(fs[0]) if {
@@ -229,9 +231,12 @@ trails_ok := [c |
 
 # --- the log group ---
 
-find_log_group(ref) := lg if {
-	some lg in object.get(lib.region(ref.account, ref.region), "log_groups", [])
-	lg.logGroupName == ref.name
+find_log_group(ref) := found[0] if {
+	found := [lg |
+		some lg in object.get(lib.region(ref.account, ref.region), "log_groups", [])
+		lg.logGroupName == ref.name
+	]
+	count(found) > 0
 }
 
 lg_paths := [{"c": c, "ref": ref, "lg": lg} |
@@ -269,11 +274,17 @@ filter_break(p) := brk("metric_filter", "FAIL", p.c.trail, sprintf("its log grou
 
 # put_filter keeps the metric an existing filter on the log group publishes,
 # so alarms already on it keep working.
-put_filter(p) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [p.ref.region, p.ref.name, name, metric.metricName, metric.metricNamespace, benchmark_pattern]) if {
-	some f in p.lg.metricFilters
-	some metric in f.metricTransformations
-	name := f.filterName
-} else := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name cloudtrail-config-changes --metric-transformations metricName=CloudTrailConfigChanges,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '%s'", [p.ref.region, p.ref.name, benchmark_pattern])
+put_filter(p) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [p.ref.region, p.ref.name, t.filter, t.metric, t.namespace, benchmark_pattern]) if {
+	t := existing_metric(p.lg)
+}
+
+existing_metric(lg) := metrics[0] if {
+	metrics := [{"filter": f.filterName, "metric": m.metricName, "namespace": m.metricNamespace} |
+		some f in lg.metricFilters
+		some m in f.metricTransformations
+	]
+	count(metrics) > 0
+} else := {"filter": "cloudtrail-config-changes", "metric": "CloudTrailConfigChanges", "namespace": "CISBenchmark"}
 
 # --- the alarm ---
 
@@ -352,10 +363,13 @@ sns_actions(a) := [x |
 
 # --- the topic ---
 
-find_topic(arn) := tp if {
+find_topic(arn) := found[0] if {
 	a := lib.arn(arn)
-	some tp in object.get(lib.region(a.account, a.region), "topics", [])
-	tp.TopicArn == arn
+	found := [tp |
+		some tp in object.get(lib.region(a.account, a.region), "topics", [])
+		tp.TopicArn == arn
+	]
+	count(found) > 0
 }
 
 topic_paths := [object.union(p, {"topic": tp}) |

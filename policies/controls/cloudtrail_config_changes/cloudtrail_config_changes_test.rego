@@ -303,6 +303,15 @@ test_fail_case_differs if fails_with(with_pattern("{ ($.eventName = createtrail)
 
 test_fail_extra_condition_that_drops_events if fails_with(with_pattern("{ ($.eventSource = kms.amazonaws.com) && (($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging)) }"), "misses CreateTrail, UpdateTrail")
 
+test_fail_names_every_filter_that_misses if {
+	region := object.union(base_region, {"log_groups": [{"logGroupName": log_group, "metricFilters": [
+		object.union(base_filter, {"filterName": "a", "filterPattern": "{ $.eventName = CreateTrail }"}),
+		object.union(base_filter, {"filterName": "b", "filterPattern": "{ $.eventName = StopLogging }", "metricTransformations": [{"metricName": "B", "metricNamespace": "NS", "metricValue": "1"}]}),
+	]}]})
+	fails_with(region, "filter a misses UpdateTrail, DeleteTrail, StartLogging, StopLogging; filter b misses CreateTrail, UpdateTrail, DeleteTrail, StartLogging")
+	contains(result_for(region).remediation, "--filter-name a --metric-transformations metricName=TrailChanges,metricNamespace=CISBenchmark")
+}
+
 test_fail_pattern_does_not_parse if fails_with(with_pattern("{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) "), "filter trail-changes does not parse (column 1: a pattern that starts with { must end with })")
 
 test_fail_no_metric_filter if fails_with(object.union(base_region, {"log_groups": [{"logGroupName": log_group, "metricFilters": []}]}), "has no metric filter")
