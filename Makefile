@@ -26,10 +26,11 @@ test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 	$(BIN) policy test
 	$(BIN) policy fmt policies
 
-test-fuzz: ## short fuzz runs of what parses untrusted text
+test-fuzz: ## short fuzz runs: what parses untrusted text, and the control on mutated accounts
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 20s ./internal/filterpattern
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvent$$' -fuzztime 10s ./internal/filterpattern
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 15s ./internal/snapshot
+	$(GO) test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime 15s ./internal/engine
 
 fmt: ## format Go and Rego
 	gofmt -w .
