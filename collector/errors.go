@@ -36,15 +36,12 @@ func failure(service, op, region, resource string, err error) *snapshot.CallErro
 		e.HTTPStatus = re.HTTPStatusCode()
 	}
 	var api smithy.APIError
-	var te *timeoutError
 	var ne net.Error
 	switch {
 	case errors.As(err, &api):
 		e.ErrorCode = api.ErrorCode()
 		e.Message = api.ErrorMessage()
-	case errors.As(err, &te):
-		e.ErrorCode = "Timeout"
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded): // the per-call timeout wraps it too
 		e.ErrorCode = "Timeout"
 	case e.HTTPStatus != 0:
 		e.ErrorCode = fmt.Sprintf("HTTP%d", e.HTTPStatus)
@@ -57,17 +54,4 @@ func failure(service, op, region, resource string, err error) *snapshot.CallErro
 		e.Message = err.Error()
 	}
 	return e
-}
-
-// isCode reports whether a recorded failure has one of the codes.
-func isCode(e *snapshot.CallError, codes ...string) bool {
-	if e == nil {
-		return false
-	}
-	for _, c := range codes {
-		if e.ErrorCode == c {
-			return true
-		}
-	}
-	return false
 }

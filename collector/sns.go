@@ -46,7 +46,7 @@ func (a *accountRun) readTopic(ctx context.Context, arn string) {
 	wg.Wait()
 	a.fail(region, attrFail)
 	a.fail(region, subFail)
-	if isCode(attrFail, "NotFound") || isCode(subFail, "NotFound") {
+	if notFound(attrFail) || notFound(subFail) {
 		return // no such topic: the recorded NotFound is the evidence
 	}
 	if subs != nil {
@@ -93,3 +93,5 @@ func (a *accountRun) subscriptions(ctx context.Context, region, arn string) ([]s
 	}
 	return subs, nil
 }
+
+func notFound(e *snapshot.CallError) bool { return e != nil && e.NotFound() }

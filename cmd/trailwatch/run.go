@@ -32,15 +32,6 @@ const (
 	exitUndecided = 2
 )
 
-// exitError carries an exit code up to run, the one place codes are mapped.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
 // usageError is a bad command line (exit 2, as every error without a
 // code of its own).
 func usageError(format string, args ...any) error {
@@ -116,7 +107,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // exitCode maps an error to the process's exit code and prints it.
 func exitCode(err error, stderr io.Writer) int {
 	var se silentExit
-	var ee *exitError
 	switch {
 	case err == nil:
 		return exitOK
@@ -127,9 +117,6 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "trailwatch: interrupted")
 		return exitUndecided
-	case errors.As(err, &ee):
-		printError(stderr, ee.err)
-		return ee.code
 	}
 	printError(stderr, err)
 	return exitUndecided
@@ -172,7 +159,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}
-			return nil, &exitError{code: exitUndecided, err: err}
+			return nil, err
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
