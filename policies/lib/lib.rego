@@ -77,3 +77,35 @@ result(chain, verdict) := object.union(
 	meta := entry.annotations
 	meta.scope == "package"
 }
+
+# call_failure says why a call's answer is missing.
+call_failure(account_id, region, operation, resource) := describe_failure(fs[0]) if {
+	fs := failures(account_id, region, operation, resource)
+	count(fs) > 0
+} else := sprintf("no %s answer in the snapshot", [operation])
+
+# The links of a monitoring chain, in order. A break records the furthest
+# link a path through a trail reached.
+rank := {
+	"multi_region": 1,
+	"logging": 2,
+	"management_events": 3,
+	"log_group": 4,
+	"metric_filter": 5,
+	"alarm": 6,
+	"alarm_actions": 7,
+	"topic": 8,
+	"subscription": 9,
+}
+
+# brk(link, status, trail, reason, remediation) is a broken link of the
+# path through a trail.
+brk(link, status, trail, reason, remediation) := {
+	"rank": rank[link],
+	"link": link,
+	"status": status,
+	"trail": trail.TrailARN,
+	"trail_name": trail.Name,
+	"reason": reason,
+	"remediation": remediation,
+}

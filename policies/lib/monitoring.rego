@@ -1,0 +1,307 @@
+# METADATA
+# title: trailwatch library, the monitoring chain
+# description: |
+#   The chain every CIS monitoring control shares: a trail (lib.cloudtrail)
+#   delivers to a log group; a metric filter there catches what the control
+#   asks for; an alarm (lib.alarms) watches the filter's metric and
+#   notifies a topic (lib.sns) that someone is subscribed to.
+#
+#   Everything but "does this filter catch the control's records" is the
+#   same for every control, so it is computed once per account, in rules
+#   (paths); verdict(spec) then judges one control's spec against them.
+package lib.monitoring
+
+import data.lib
+import data.lib.alarms
+import data.lib.cloudtrail
+import data.lib.sns
+
+# --- the chain as far as it does not depend on the control ---
+
+# paths has one entry per candidate trail: its early and delivery breaks,
+# its log group (or why there is none), and each metric filter there with
+# each metric it publishes and what lies past it.
+paths := [path(c) | some c in cloudtrail.candidates]
+
+path(c) := {"c": c, "early": b} if {
+	b := cloudtrail.early_break(c)
+} else := {"c": c, "delivery": b} if {
+	b := cloudtrail.delivery_break(c)
+} else := {"c": c, "log_group": lg_break(c, ref)} if {
+	ref := cloudtrail.log_group_ref(c.trail)
+	not find_log_group(ref)
+} else := {"c": c, "ref": ref, "lg": lg, "filters": [filter_path(c, ref, f, mt) |
+	some f in lg.metricFilters
+	some mt in f.metricTransformations
+]} if {
+	ref := cloudtrail.log_group_ref(c.trail)
+	lg := find_log_group(ref)
+}
+
+find_log_group(ref) := found[0] if {
+	found := [lg |
+		some lg in object.get(lib.region(ref.account, ref.region), "log_groups", [])
+		lg.logGroupName == ref.name
+	]
+	count(found) > 0
+}
+
+lg_break(c, ref) := lib.brk("log_group", "FAIL", c.trail, sprintf("its log group %s does not exist in account %s, %s", [ref.name, ref.account, ref.region]), sprintf("aws logs create-log-group --region %s --log-group-name %s", [ref.region, ref.name])) if {
+	some e in lib.failures(ref.account, ref.region, "DescribeMetricFilters", ref.name)
+	e.error_code == "ResourceNotFoundException"
+} else := lib.brk("log_group", "ERROR", c.trail, sprintf("the metric filters of its log group %s could not be read (%s)", [ref.name, lib.describe_failure(fs[0])]), "") if {
+	fs := lib.failures(ref.account, ref.region, "DescribeMetricFilters", ref.name)
+	count(fs) > 0
+} else := lib.brk("log_group", "ERROR", c.trail, sprintf("its log group %s is in account %s, which this snapshot does not hold; collect that account too", [ref.name, ref.account]), "") if {
+	not lib.account(ref.account)
+} else := lib.brk("log_group", "ERROR", c.trail, sprintf("its log group %s (account %s, %s) was not collected", [ref.name, ref.account, ref.region]), "")
+
+# filter_path(c, ref, f, mt) is one metric a filter publishes, with the
+# complete chains past it and the breaks of the others.
+filter_path(c, ref, f, mt) := {
+	"filter": f,
+	"mt": mt,
+	"complete": [chain |
+		some a in watching
+		a.ActionsEnabled == true
+		some arn in alarms.sns_actions(a)
+		tp := sns.find(arn)
+		sns.confirmed(tp) > 0
+		chain := {"alarm": a, "topic": tp}
+	],
+	"breaks": past_filter_breaks(c, ref, f, mt, watching),
+} if {
+	watching := alarms.watching(ref, mt)
+}
+
+past_filter_breaks(c, ref, f, mt, watching) := {lib.brk("alarm", "ERROR", c.trail, sprintf("no alarm seen on metric %s of filter %s, and the alarms of %s could not all be read (%s)", [alarms.metric_name(mt), f.filterName, ref.region, lib.call_failure(ref.account, ref.region, "DescribeAlarms", "")]), "")} if {
+	count(watching) == 0
+	alarms.incomplete(ref)
+} else := {lib.brk("alarm", "FAIL", c.trail, sprintf("no alarm watches metric %s of filter %s%s", [alarms.metric_name(mt), f.filterName, alarms.hint(ref, mt)]), alarms.put_alarm(ref, mt, sns.known_topic(ref.account, ref.region)))} if {
+	count(watching) == 0
+} else := {late_break(ref, b) |
+	some a in watching
+	some b in alarm_breaks(c, ref, a)
+}
+
+# alarm_breaks(c, ref, a) are the breaks past one alarm on the metric.
+alarm_breaks(c, ref, a) := {lib.brk("alarm_actions", "FAIL", c.trail, sprintf("alarm %s has its actions disabled", [a.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [ref.region, a.AlarmName]))} if {
+	not a.ActionsEnabled
+} else := {lib.brk("topic", "FAIL", c.trail, sprintf("alarm %s notifies no SNS topic", [a.AlarmName]), sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s ... --alarm-actions %s (repeat the alarm's settings and add the topic)", [ref.region, a.AlarmName, sns.known_topic(ref.account, ref.region)]))} if {
+	count(alarms.sns_actions(a)) == 0
+} else := {b |
+	some arn in alarms.sns_actions(a)
+	b := topic_break(c, a, arn)
+}
+
+topic_break(c, a, arn) := sns.missing(arn, a, c.trail) if {
+	not sns.find(arn)
+} else := sns.unsubscribed(tp, c.trail) if {
+	tp := sns.find(arn)
+	sns.confirmed(tp) == 0
+}
+
+# late_break: past the alarm, a FAIL needs every alarm of the region to have
+# been read; another alarm might complete the chain.
+late_break(ref, b) := object.union(b, {
+	"status": "ERROR",
+	"reason": sprintf("%s, and the alarms of %s could not all be read (%s)", [b.reason, ref.region, lib.call_failure(ref.account, ref.region, "DescribeAlarms", "")]),
+}) if {
+	alarms.incomplete(ref)
+} else := b
+
+# --- one control: spec says what its filter must catch ---
+#
+# spec is an object:
+#   records: [{label, record}]   CloudTrail records the filter must match
+#   ignore:  [{label, record}]   records a well-aimed filter leaves alone
+#   needs:   [{eventSource, eventName}]  what the trail must record
+#   benchmark_pattern            the filter pattern the remediation puts
+#   names: {filter, metric, namespace}  names the remediation uses
+#   text: {pass, fail, unrecorded}      words for the reason
+
+# missed(pattern, spec) lists the labels of the records a pattern misses.
+missed(pattern, spec) := [r.label |
+	some r in spec.records
+	not cwlogs.filter_matches(pattern, r.record)
+]
+
+catches(pattern, spec) if {
+	cwlogs.filter_error(pattern) == ""
+	every r in spec.records {
+		cwlogs.filter_matches(pattern, r.record)
+	}
+}
+
+# noisy(pattern, spec) lists the records a pattern should leave alone but
+# matches.
+noisy(pattern, spec) := [u.label |
+	some u in spec.ignore
+	cwlogs.filter_matches(pattern, u.record)
+]
+
+filter_problem(f, spec) := sprintf("filter %s does not parse (%s)", [f.filterName, cwlogs.filter_error(f.filterPattern)]) if {
+	cwlogs.filter_error(f.filterPattern) != ""
+} else := sprintf("filter %s misses %s", [f.filterName, concat(", ", missed(f.filterPattern, spec))])
+
+# trail_breaks(p, spec) are the breaks on the path through one trail.
+trail_breaks(p, spec) := {p.early} if {
+	p.early
+} else := {b} if {
+	b := cloudtrail.selector_break(p.c, spec.needs)
+} else := {p.delivery} if {
+	p.delivery
+} else := {p.log_group} if {
+	p.log_group
+} else := filter_break(p, spec) if {
+	count(catching(p, spec)) == 0
+} else := {b |
+	some fp in catching(p, spec)
+	some b in fp.breaks
+}
+
+catching(p, spec) := [fp |
+	some fp in object.get(p, "filters", [])
+	catches(fp.filter.filterPattern, spec)
+]
+
+filter_break(p, spec) := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("its log group %s has no metric filter", [p.ref.name]), put_filter(p, spec))} if {
+	count(p.lg.metricFilters) == 0
+} else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("no metric filter on its log group %s catches the %d events: %s", [p.ref.name, count(spec.records), concat("; ", [filter_problem(f, spec) | some f in p.lg.metricFilters])]), put_filter(p, spec))}
+
+# put_filter keeps the metric an existing filter on the log group publishes,
+# so alarms already on it keep working.
+put_filter(p, spec) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [p.ref.region, p.ref.name, t.filter, t.metric, t.namespace, spec.benchmark_pattern]) if {
+	t := existing_metric(p.lg, spec)
+}
+
+existing_metric(lg, spec) := metrics[0] if {
+	metrics := [{"filter": f.filterName, "metric": m.metricName, "namespace": m.metricNamespace} |
+		some f in lg.metricFilters
+		some m in f.metricTransformations
+	]
+	count(metrics) > 0
+} else := spec.names
+
+# complete(spec) are the complete chains, in a stable order.
+complete(spec) := [object.union(fp, {"p": p, "chain": chain}) |
+	some p in paths
+	not p.early
+	not cloudtrail.selector_break(p.c, spec.needs)
+	some fp in object.get(p, "filters", [])
+	catches(fp.filter.filterPattern, spec)
+	some chain in fp.complete
+]
+
+# --- the verdict ---
+
+verdict(spec) := v if {
+	chains := complete(spec)
+	count(chains) > 0
+	v := pass_verdict(chains, spec)
+} else := {
+	"status": "ERROR",
+	"reason": "no region of this account was collected, so its trails are unknown",
+	"evidence": {"failed_calls": lib.failed_calls(input.account_id)},
+} if {
+	count(lib.judged.regions) == 0
+} else := v if {
+	v := undecided(spec)
+} else := {
+	"status": "FAIL",
+	"reason": sprintf("no CloudTrail trail exists in this account, so %s", [spec.text.unrecorded]),
+	"evidence": {"trails": []},
+	"remediation": "aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>; aws cloudtrail start-logging --name management-events; then add the metric filter, alarm and topic",
+} if {
+	count(paths) == 0
+} else := fail_verdict(spec)
+
+trail_arns := {p.c.trail.TrailARN | some p in paths}
+
+# breaks_of(arn, spec) are the breaks of the paths through one trail.
+breaks_of(arn, spec) := union({trail_breaks(p, spec) |
+	some p in paths
+	p.c.trail.TrailARN == arn
+})
+
+# furthest(spec) is, for each trail, the break that got furthest along the
+# chain.
+furthest(spec) := [sorted[0] |
+	some arn in trail_arns
+	bs := breaks_of(arn, spec)
+	top := max({b.rank | some b in bs})
+	sorted := sort([b | some b in bs; b.rank == top])
+]
+
+failed_listings := [e |
+	some e in lib.failed_calls(input.account_id)
+	e.operation in {"DescribeTrails", "AssumeRole", "GetCallerIdentity"}
+]
+
+trail_phrase(b) := sprintf("trail %s: %s", [b.trail_name, b.reason])
+
+trail_evidence(spec) := [object.remove(b, ["rank"]) | some b in furthest(spec)]
+
+# undecided(spec): a path stopped for want of evidence, and might have been
+# complete.
+undecided(spec) := {
+	"status": "ERROR",
+	"reason": sprintf("cannot decide: %s", [concat("; ", array.concat(
+		[lib.describe_failure(e) | some e in failed_listings],
+		[trail_phrase(b) | some b in errors],
+	))]),
+	"evidence": {"trails": trail_evidence(spec), "failed_calls": lib.failed_calls(input.account_id)},
+} if {
+	errors := sort([b |
+		some arn in trail_arns
+		some b in breaks_of(arn, spec)
+		b.status == "ERROR"
+	])
+	count(failed_listings) + count(errors) > 0
+}
+
+fail_verdict(spec) := {
+	"status": "FAIL",
+	"reason": sprintf("%s: %s", [spec.text.fail, concat("; ", [trail_phrase(b) | some b in reports])]),
+	"evidence": {"trails": trail_evidence(spec)},
+	"remediation": best.remediation,
+} if {
+	reports := furthest(spec)
+	top := max({b.rank | some b in reports})
+	best := [b | some b in reports; b.rank == top][0]
+}
+
+pass_verdict(chains, spec) := {
+	"status": "PASS",
+	"reason": sprintf("%s: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s%s", [spec.text.pass, c.p.c.trail.Name, c.p.ref.name, c.filter.filterName, alarms.metric_name(c.mt), c.chain.alarm.AlarmName, c.chain.topic.TopicArn, sns.confirmed(c.chain.topic), noise_note(c.filter, spec), delivery_note(c.p.c.trail)]),
+	"evidence": {"chain": evidence_of(c), "complete_chains": count(chains)},
+} if {
+	c := chains[0]
+}
+
+evidence_of(c) := {
+	"trail": c.p.c.trail.TrailARN,
+	"home_region": c.p.c.trail.HomeRegion,
+	"log_group": c.p.ref.arn,
+	"metric_filter": c.filter.filterName,
+	"filter_pattern": c.filter.filterPattern,
+	"metric": alarms.metric_name(c.mt),
+	"alarm": c.chain.alarm.AlarmName,
+	"topic": c.chain.topic.TopicArn,
+	"confirmed_subscriptions": sns.confirmed(c.chain.topic),
+}
+
+# delivery_note: CloudTrail reports an error delivering to CloudWatch Logs
+# (a role it cannot assume, say). The status keeps the latest error, which
+# may be past, so it is a note on a PASS rather than a broken link.
+delivery_note(trail) := sprintf("; note: CloudTrail reports a CloudWatch Logs delivery error for this trail: %s", [err]) if {
+	err := object.get(trail.GetTrailStatus, "LatestCloudWatchLogsDeliveryError", "")
+	err != ""
+} else := ""
+
+noise_note(f, spec) := sprintf("; note: filter %s also matches %s, so its alarm will be noisy", [f.filterName, concat(", ", noisy(f.filterPattern, spec))]) if {
+	count(noisy(f.filterPattern, spec)) > 0
+} else := ""
+
+# result(chain, spec) is a control's result for input.account_id.
+result(chain, spec) := lib.result(chain, verdict(spec))
