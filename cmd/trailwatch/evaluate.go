@@ -95,7 +95,7 @@ func evaluate(ctx context.Context, policyDirs []string, org *snapshot.Snapshot) 
 	if err != nil {
 		return nil, err
 	}
-	ev, err := pols.Prepare(ctx)
+	ev, err := pols.Prepare(ctx, engine.Selection{})
 	if err != nil {
 		return nil, err
 	}

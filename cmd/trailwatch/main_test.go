@@ -252,7 +252,7 @@ func TestPolicyDirectoryChangesVerdict(t *testing.T) {
 	if err := json.Unmarshal(raw, &data); err != nil {
 		t.Fatal(err)
 	}
-	data["events"]["required"] = append(data["events"]["required"].([]any), "PutEventSelectors")
+	data["monitoring"]["events"] = append(data["monitoring"]["events"].([]any), map[string]any{"eventSource": "cloudtrail.amazonaws.com", "eventName": "PutEventSelectors"})
 	raw, _ = json.Marshal(data)
 	if err := os.WriteFile(dataPath, raw, 0o644); err != nil {
 		t.Fatal(err)
@@ -275,7 +275,7 @@ func TestPolicyDirectoryErrors(t *testing.T) {
 	dir := writePolicies(t)
 	path := filepath.Join(dir, "controls", "cloudtrail_config_changes", "cloudtrail_config_changes.rego")
 	src, _ := os.ReadFile(path)
-	broken := strings.Replace(string(src), "settings := data.", "settings := := data.", 1)
+	broken := strings.Replace(string(src), "result := monitoring.result(", "result := := monitoring.result(", 1)
 	if err := os.WriteFile(path, []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func BenchmarkLoadAndPrepare(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := p.Prepare(context.Background()); err != nil {
+		if _, err := p.Prepare(context.Background(), Selection{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -30,7 +30,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ev, err := p.Prepare(context.Background())
+	ev, err := p.Prepare(context.Background(), Selection{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -19,7 +20,9 @@ import (
 	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/loader"
 	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
+	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/policies"
 )
 
@@ -40,13 +43,40 @@ type Options struct {
 	WithTests bool
 }
 
-// Control is a control found in the policies.
+// Control is a control found in the policies, with its METADATA.
 type Control struct {
-	ID       string
-	Title    string
-	Package  string // data path, e.g. controls.cloudtrail_config_changes
-	Location string // file:row of its package METADATA
+	ID          string
+	Title       string
+	Description string
+	Severity    string
+	Frameworks  []report.Framework
+	Remediation string
+	Package     string // data path, e.g. controls.cloudtrail_config_changes
+	Location    string // file:row of its package METADATA
 }
+
+// CISName is how controls name the CIS AWS Foundations Benchmark in their
+// frameworks; a control belongs to the benchmark versions listed there.
+const CISName = "CIS AWS Foundations Benchmark"
+
+// InBenchmark reports whether the control is part of a CIS benchmark
+// version. A control that names no CIS version belongs to every one.
+func (c Control) InBenchmark(version string) bool {
+	cis := false
+	for _, f := range c.Frameworks {
+		if f.Name != CISName {
+			continue
+		}
+		cis = true
+		if slices.Contains(f.Versions, version) {
+			return true
+		}
+	}
+	return !cis
+}
+
+// Severities are the values custom.severity may take.
+var Severities = []string{"informational", "low", "medium", "high", "critical"}
 
 // PolicyError is a set of policies that do not load or compile. Each
 // problem reads file:row:col: code: message.
@@ -58,10 +88,12 @@ func (e *PolicyError) Error() string { return strings.Join(e.Problems, "\n") }
 
 // Policies is a compiled set of policies and their data.
 type Policies struct {
-	compiler *ast.Compiler
-	store    storage.Store
-	modules  map[string]*ast.Module
-	controls []Control
+	compiler   *ast.Compiler
+	store      storage.Store
+	modules    map[string]*ast.Module
+	controls   []Control
+	memoized   []ast.Ref
+	benchmarks []string
 }
 
 // Controls lists the controls found, sorted by id.
@@ -109,7 +141,10 @@ func Load(opts Options) (*Policies, error) {
 	if len(modules) == 0 {
 		return nil, &PolicyError{Problems: []string{strings.Join(paths, ", ") + ": no .rego files found"}}
 	}
-	store, err := res.Store()
+	// Data is kept as Rego values, read without conversion: every account
+	// reads the controls' data, and memoized functions recognise the very
+	// same terms from one account to the next.
+	store, err := res.StoreWithOpts(inmem.OptReturnASTValuesOnRead(true))
 	if err != nil {
 		return nil, &PolicyError{Problems: problems(err)}
 	}
@@ -125,11 +160,20 @@ func Load(opts Options) (*Policies, error) {
 	if p.controls, err = findControls(compiler); err != nil {
 		return nil, err
 	}
+	if p.memoized, err = memoizedFunctions(compiler); err != nil {
+		return nil, err
+	}
+	if p.benchmarks, err = benchmarkVersions(res.Documents); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
 // findControls lists the packages under data.controls that carry a
-// control id, and checks that each defines the rule the engine queries.
+// control id, checks their METADATA (id, title, severity, frameworks) and
+// that each defines the rule the engine queries. A control with broken
+// METADATA is refused here, with its file, rather than turning into an
+// ERROR on every account.
 func findControls(c *ast.Compiler) ([]Control, error) {
 	var out []Control
 	var errs []string
@@ -142,18 +186,18 @@ func findControls(c *ast.Compiler) ([]Control, error) {
 		if !strings.HasPrefix(path, ControlsRoot+".") {
 			continue
 		}
-		id, _ := a.Custom["id"].(string)
 		loc := location(a.Location)
-		if id == "" {
-			errs = append(errs, fmt.Sprintf("%s: package %s is under %s but its METADATA has no custom.id", loc, path, ControlsRoot))
+		ctl, problems := controlFromMetadata(a, path, loc)
+		if len(problems) > 0 {
+			errs = append(errs, problems...)
 			continue
 		}
 		rule := entry.Path.Append(ast.StringTerm(ResultRule))
 		if len(c.GetRules(rule)) == 0 {
-			errs = append(errs, fmt.Sprintf("%s: control %s (package %s) defines no rule %q; the engine queries data.%s.%s", loc, id, path, ResultRule, path, ResultRule))
+			errs = append(errs, fmt.Sprintf("%s: control %s (package %s) defines no rule %q; the engine queries data.%s.%s", loc, ctl.ID, path, ResultRule, path, ResultRule))
 			continue
 		}
-		out = append(out, Control{ID: id, Title: a.Title, Package: path, Location: loc})
+		out = append(out, ctl)
 	}
 	if len(errs) > 0 {
 		slices.Sort(errs)
@@ -170,6 +214,101 @@ func findControls(c *ast.Compiler) ([]Control, error) {
 	}
 	return out, nil
 }
+
+var controlID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// controlFromMetadata reads a control's package METADATA, saying what is
+// missing or malformed.
+func controlFromMetadata(a *ast.Annotations, path, loc string) (Control, []string) {
+	ctl := Control{Title: a.Title, Description: a.Description, Package: path, Location: loc}
+	var problems []string
+	bad := func(format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("%s: package %s: ", loc, path)+fmt.Sprintf(format, args...))
+	}
+	id, _ := a.Custom["id"].(string)
+	switch {
+	case id == "":
+		bad("METADATA has no custom.id (a control is a package under %s whose METADATA has custom.id)", ControlsRoot)
+	case !controlID.MatchString(id):
+		bad("custom.id %q: use lower-case letters, digits and dashes", id)
+	}
+	ctl.ID = id
+	if strings.TrimSpace(a.Title) == "" {
+		bad("METADATA has no title")
+	}
+	ctl.Severity, _ = a.Custom["severity"].(string)
+	if !slices.Contains(Severities, ctl.Severity) {
+		bad("custom.severity is %s; want one of %s", describeValue(a.Custom["severity"]), strings.Join(Severities, ", "))
+	}
+	ctl.Remediation, _ = a.Custom["remediation"].(string)
+	fws, ok := a.Custom["frameworks"].([]any)
+	if !ok || len(fws) == 0 {
+		bad("METADATA has no custom.frameworks (a list of {name, id, versions})")
+	}
+	for i, raw := range fws {
+		f, ok := raw.(map[string]any)
+		name, _ := f["name"].(string)
+		fid, _ := f["id"].(string)
+		if !ok || name == "" || fid == "" {
+			bad("custom.frameworks[%d] needs a name and an id", i)
+			continue
+		}
+		fw := report.Framework{Name: name, ID: fid}
+		if vs, present := f["versions"]; present {
+			list, ok := vs.([]any)
+			for _, v := range list {
+				s, isString := v.(string)
+				if !isString {
+					ok = false
+					break
+				}
+				fw.Versions = append(fw.Versions, s)
+			}
+			if !ok {
+				bad("custom.frameworks[%d].versions must be a list of strings", i)
+			}
+		}
+		ctl.Frameworks = append(ctl.Frameworks, fw)
+	}
+	return ctl, problems
+}
+
+func describeValue(v any) string {
+	if v == nil {
+		return "missing"
+	}
+	return fmt.Sprintf("%q", fmt.Sprint(v))
+}
+
+// benchmarkVersions reads the CIS benchmark versions the policies know,
+// oldest first, from data.lib.cis.versions; none when the policies do not
+// say.
+func benchmarkVersions(docs map[string]any) ([]string, error) {
+	lib, _ := docs["lib"].(map[string]any)
+	cis, _ := lib["cis"].(map[string]any)
+	raw, ok := cis["versions"]
+	if !ok {
+		return nil, nil
+	}
+	list, ok := raw.([]any)
+	var out []string
+	for _, v := range list {
+		s, isString := v.(string)
+		if !isString {
+			ok = false
+			break
+		}
+		out = append(out, s)
+	}
+	if !ok || len(out) == 0 {
+		return nil, &PolicyError{Problems: []string{"data.lib.cis.versions must be a non-empty list of benchmark versions, oldest first"}}
+	}
+	return out, nil
+}
+
+// Benchmarks lists the CIS benchmark versions the policies know, oldest
+// first; the last is the default.
+func (p *Policies) Benchmarks() []string { return slices.Clone(p.benchmarks) }
 
 func location(l *ast.Location) string {
 	if l == nil {

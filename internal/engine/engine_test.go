@@ -51,6 +51,7 @@ const probeHeader = `# METADATA
 # custom:
 #   id: probe
 #   severity: low
+#   frameworks: [{name: trailwatch tests, id: probe}]
 package controls.probe
 
 import data.lib
@@ -75,9 +76,9 @@ func TestPolicyErrors(t *testing.T) {
 		name, control string
 		want          []string
 	}{
-		{"syntax error", probeHeader + "result := {\n", []string{"controls/probe/probe.rego:10:", "rego_parse_error: unexpected eof token"}},
+		{"syntax error", probeHeader + "result := {\n", []string{"controls/probe/probe.rego:11:", "rego_parse_error: unexpected eof token"}},
 		{"no result rule", probeHeader + "verdict := 1\n", []string{"probe.rego:1: control probe (package controls.probe) defines no rule \"result\""}},
-		{"network built-in refused", probeHeader + "result := http.send({\"method\": \"get\", \"url\": \"http://example.com\"})\n", []string{"probe.rego:9:", "undefined function http.send"}},
+		{"network built-in refused", probeHeader + "result := http.send({\"method\": \"get\", \"url\": \"http://example.com\"})\n", []string{"probe.rego:10:", "undefined function http.send"}},
 		{"clock refused", probeHeader + "result := time.now_ns()\n", []string{"undefined function time.now_ns"}},
 		{"randomness refused", probeHeader + "result := rand.intn(\"x\", 10)\n", []string{"undefined function rand.intn"}},
 		{"no control id", "# METADATA\n# title: x\npackage controls.probe\n\nresult := 1\n", []string{"has no custom.id"}},
@@ -131,7 +132,7 @@ result := lib.result(rego.metadata.chain(), {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := p.Prepare(context.Background())
+	ev, err := p.Prepare(context.Background(), Selection{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestEvaluateVerdictChecks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ev, err := p.Prepare(context.Background())
+			ev, err := p.Prepare(context.Background(), Selection{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +182,7 @@ func TestEvaluateVerdictChecks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, _ := p.Prepare(context.Background())
+		ev, _ := p.Prepare(context.Background(), Selection{})
 		res, err := ev.Evaluate(context.Background(), acc)
 		if err != nil {
 			t.Fatal(err)

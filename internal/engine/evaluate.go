@@ -3,6 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -11,41 +14,127 @@ import (
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
-// Evaluator holds one prepared query per control. It is safe for
-// concurrent use.
+// Selection says which controls a run applies, and by which version of
+// the CIS benchmark.
+type Selection struct {
+	// Controls are control ids; empty means every control of the
+	// benchmark version.
+	Controls []string
+	// Benchmark is a CIS benchmark version ("v3.0.0", or "cis-aws-v3.0.0");
+	// empty means the newest the policies know.
+	Benchmark string
+}
+
+// SelectionError is a --control or --benchmark that the policies do not
+// know; it lists what they do know.
+type SelectionError struct{ Msg string }
+
+func (e *SelectionError) Error() string { return e.Msg }
+
+// Evaluator holds the prepared query of a run. It is safe for concurrent
+// use.
 type Evaluator struct {
-	policies *Policies
-	queries  []preparedControl
+	policies  *Policies
+	controls  []Control
+	benchmark string
+	query     rego.PreparedEvalQuery
+	cache     *runCache
 }
 
-type preparedControl struct {
-	control Control
-	query   rego.PreparedEvalQuery
-}
+// Controls are the controls the evaluator applies, sorted by id.
+func (e *Evaluator) Controls() []Control { return slices.Clone(e.controls) }
 
-// Prepare compiles each control's query once.
-func (p *Policies) Prepare(ctx context.Context) (*Evaluator, error) {
-	e := &Evaluator{policies: p}
-	for _, c := range p.controls {
-		opts := append([]func(*rego.Rego){
-			rego.Query("data." + c.Package + "." + ResultRule),
-			rego.Compiler(p.compiler),
-			rego.Store(p.store),
-			rego.StrictBuiltinErrors(true),
-		}, regoOptions()...)
-		q, err := rego.New(opts...).PrepareForEval(ctx)
-		if err != nil {
-			return nil, &PolicyError{Problems: append([]string{fmt.Sprintf("%s: prepare control %s:", c.Location, c.ID)}, problems(err)...)}
-		}
-		e.queries = append(e.queries, preparedControl{control: c, query: q})
+// Benchmark is the CIS benchmark version applied ("" when the policies
+// know none).
+func (e *Evaluator) Benchmark() string { return e.benchmark }
+
+// Prepare compiles, once, one query that judges an account with every
+// selected control. One query rather than one per control lets the
+// controls share what they have in common: the chain from each trail to
+// its alarms and topics is worked out once per account.
+func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, error) {
+	e := &Evaluator{policies: p, cache: newRunCache(p.memoized)}
+	if err := e.selectBenchmark(sel.Benchmark); err != nil {
+		return nil, err
 	}
+	if err := e.selectControls(sel.Controls); err != nil {
+		return nil, err
+	}
+	var members []string
+	for _, c := range e.controls {
+		members = append(members, fmt.Sprintf("%s: [r | r := data.%s.%s]", strconv.Quote(c.ID), c.Package, ResultRule))
+	}
+	opts := append([]func(*rego.Rego){
+		rego.Query("results := {" + strings.Join(members, ", ") + "}"),
+		rego.Compiler(p.compiler),
+		rego.Store(p.store),
+		rego.StrictBuiltinErrors(true),
+	}, regoOptions()...)
+	q, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, &PolicyError{Problems: append([]string{"prepare the controls' query:"}, problems(err)...)}
+	}
+	e.query = q
 	return e, nil
 }
 
-// Evaluate judges every account of the snapshot with every control. The
-// snapshot is converted to Rego's value form once; each account's input is
-// that value plus the id of the account being judged, so a control can
-// follow an organization trail into the account that owns it.
+func (e *Evaluator) selectBenchmark(v string) error {
+	known := e.policies.benchmarks
+	if v == "" {
+		if len(known) > 0 {
+			e.benchmark = known[len(known)-1]
+		}
+		return nil
+	}
+	v = "v" + strings.TrimPrefix(strings.TrimPrefix(v, "cis-aws-"), "v")
+	if !slices.Contains(known, v) {
+		if len(known) == 0 {
+			return &SelectionError{Msg: "--benchmark: these policies name no CIS benchmark versions (data.lib.cis.versions)"}
+		}
+		return &SelectionError{Msg: fmt.Sprintf("--benchmark: unknown CIS AWS Foundations Benchmark version %q; known: %s", v, strings.Join(known, ", "))}
+	}
+	e.benchmark = v
+	return nil
+}
+
+func (e *Evaluator) selectControls(ids []string) error {
+	all := e.policies.controls
+	if len(ids) == 0 {
+		for _, c := range all {
+			if e.benchmark == "" || c.InBenchmark(e.benchmark) {
+				e.controls = append(e.controls, c)
+			}
+		}
+		if len(e.controls) == 0 {
+			return &SelectionError{Msg: fmt.Sprintf("no control belongs to CIS benchmark %s", e.benchmark)}
+		}
+		return nil
+	}
+	var knownIDs []string
+	for _, c := range all {
+		knownIDs = append(knownIDs, c.ID)
+	}
+	for _, id := range ids {
+		i := slices.IndexFunc(all, func(c Control) bool { return c.ID == id })
+		if i < 0 {
+			return &SelectionError{Msg: fmt.Sprintf("--control: unknown control %q; known: %s", id, strings.Join(knownIDs, ", "))}
+		}
+		if e.benchmark != "" && !all[i].InBenchmark(e.benchmark) {
+			return &SelectionError{Msg: fmt.Sprintf("--control: %s is not part of CIS benchmark %s", id, e.benchmark)}
+		}
+		if !slices.ContainsFunc(e.controls, func(c Control) bool { return c.ID == id }) {
+			e.controls = append(e.controls, all[i])
+		}
+	}
+	slices.SortFunc(e.controls, func(a, b Control) int { return strings.Compare(a.ID, b.ID) })
+	return nil
+}
+
+// Evaluate judges every account of the snapshot with every selected
+// control. The snapshot is converted to Rego's value form once; each
+// account's input is that value plus the id of the account being judged
+// and the benchmark version, so a control can follow an organization trail
+// into the account that owns it.
 //
 // A control that gives no verdict for an account is reported as ERROR, never
 // skipped; a control whose evaluation fails is an error of the run.
@@ -63,44 +152,67 @@ func (e *Evaluator) Evaluate(ctx context.Context, snap *snapshot.Snapshot) ([]re
 		input := ast.NewObject()
 		docObj.Foreach(func(k, v *ast.Term) { input.Insert(k, v) })
 		input.Insert(ast.StringTerm("account_id"), ast.StringTerm(acc.AccountID))
-		for _, pc := range e.queries {
-			res, err := e.evalOne(ctx, pc, input, acc.AccountID)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, res)
+		if e.benchmark != "" {
+			input.Insert(ast.StringTerm("benchmark"), ast.StringTerm(e.benchmark))
 		}
+		res, err := e.evalAccount(ctx, input, acc.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res...)
 	}
 	return out, nil
 }
 
-func (e *Evaluator) evalOne(ctx context.Context, pc preparedControl, input ast.Object, account string) (report.Result, error) {
-	rs, err := pc.query.Eval(ctx, rego.EvalParsedInput(input))
+func (e *Evaluator) evalAccount(ctx context.Context, input ast.Object, account string) ([]report.Result, error) {
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(e.cache.forEval()))
 	if err != nil {
 		if ctx.Err() != nil {
-			return report.Result{}, ctx.Err()
+			return nil, ctx.Err()
 		}
-		return report.Result{}, &PolicyError{Problems: append([]string{fmt.Sprintf("control %s failed on account %s:", pc.control.ID, account)}, problems(err)...)}
+		return nil, &PolicyError{Problems: append([]string{fmt.Sprintf("the controls failed on account %s:", account)}, problems(err)...)}
 	}
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+	if len(rs) != 1 {
+		return nil, &PolicyError{Problems: []string{fmt.Sprintf("the controls' query gave %d answers for account %s", len(rs), account)}}
+	}
+	byID, ok := rs[0].Bindings["results"].(map[string]any)
+	if !ok {
+		return nil, &PolicyError{Problems: []string{fmt.Sprintf("the controls' query gave no results object for account %s", account)}}
+	}
+	out := make([]report.Result, 0, len(e.controls))
+	for _, c := range e.controls {
+		r, err := e.result(c, byID[c.ID], account)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// result checks one control's answer for an account.
+func (e *Evaluator) result(c Control, answer any, account string) (report.Result, error) {
+	values, _ := answer.([]any)
+	if len(values) == 0 {
 		return report.Result{
-			ControlID: pc.control.ID, AccountID: account, Status: report.Error, Title: pc.control.Title,
-			Reason: fmt.Sprintf("the policy gave no verdict: data.%s.%s is undefined for this account", pc.control.Package, ResultRule),
+			ControlID: c.ID, AccountID: account, Status: report.Error, Title: c.Title,
+			Severity: c.Severity, Frameworks: c.Frameworks,
+			Reason: fmt.Sprintf("the policy gave no verdict: data.%s.%s is undefined for this account", c.Package, ResultRule),
 		}, nil
 	}
 	var r report.Result
-	if err := toJSON(rs[0].Expressions[0].Value, &r); err != nil {
-		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s: %s is not a result object: %v", pc.control.Location, pc.control.ID, ResultRule, err)}}
+	if err := toJSON(values[0], &r); err != nil {
+		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s: %s is not a result object: %v", c.Location, c.ID, ResultRule, err)}}
 	}
 	switch {
 	case !r.Status.Valid():
-		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s returned status %q; want PASS, FAIL or ERROR", pc.control.Location, pc.control.ID, r.Status)}}
-	case r.ControlID != pc.control.ID:
-		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s returned control_id %q", pc.control.Location, pc.control.ID, r.ControlID)}}
+		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s returned status %q; want PASS, FAIL or ERROR", c.Location, c.ID, r.Status)}}
+	case r.ControlID != c.ID:
+		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s returned control_id %q", c.Location, c.ID, r.ControlID)}}
 	case r.AccountID != account:
-		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s returned account_id %q while judging %s", pc.control.Location, pc.control.ID, r.AccountID, account)}}
-	case r.Reason == "":
-		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s gave %s with no reason", pc.control.Location, pc.control.ID, r.Status)}}
+		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s returned account_id %q while judging %s", c.Location, c.ID, r.AccountID, account)}}
+	case strings.TrimSpace(r.Reason) == "":
+		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s gave %s with no reason", c.Location, c.ID, r.Status)}}
 	}
 	return r, nil
 }

@@ -136,7 +136,7 @@ func FuzzEvaluate(f *testing.F) {
 		fuzzOnce.Do(func() {
 			p, err := Load(Options{})
 			if err == nil {
-				fuzzEval, err = p.Prepare(context.Background())
+				fuzzEval, err = p.Prepare(context.Background(), Selection{})
 			}
 			fuzzErr = err
 		})

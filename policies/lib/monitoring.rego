@@ -8,12 +8,13 @@
 #
 #   Everything but "does this filter catch the control's records" is the
 #   same for every control, so it is computed once per account, in rules
-#   (paths); verdict(spec) then judges one control's spec against them.
+#   (paths); verdict(cs) then judges one control's compiled spec against them.
 package lib.monitoring
 
 import data.lib
 import data.lib.alarms
 import data.lib.cloudtrail
+import data.lib.records
 import data.lib.sns
 
 # --- the chain as far as it does not depend on the control ---
@@ -112,93 +113,161 @@ late_break(ref, b) := object.union(b, {
 
 # --- one control: spec says what its filter must catch ---
 #
-# spec is an object:
+# A control's spec is its data.json "monitoring" object (lib.records says
+# what it holds). compile(spec, version) turns it into what the chain
+# needs:
 #   records: [{label, record}]   CloudTrail records the filter must match
+#                                (events: the records alone)
 #   ignore:  [{label, record}]   records a well-aimed filter leaves alone
 #   needs:   [{eventSource, eventName}]  what the trail must record
-#   benchmark_pattern            the filter pattern the remediation puts
-#   names: {filter, metric, namespace}  names the remediation uses
+#   patterns                     the benchmark's own filter patterns
+#   name, namespace              names a remediation gives new resources
 #   text: {pass, fail, unrecorded}      words for the reason
-
-# missed(pattern, spec) lists the labels of the records a pattern misses.
-missed(pattern, spec) := [r.label |
-	some r in spec.records
-	not cwlogs.filter_matches(pattern, r.record)
-]
-
-catches(pattern, spec) if {
-	cwlogs.filter_error(pattern) == ""
-	every r in spec.records {
-		cwlogs.filter_matches(pattern, r.record)
-	}
+#
+# METADATA
+# description: The compiled spec; it depends only on the control's data and
+#   the benchmark version, so trailwatch computes it once per run.
+# custom:
+#   memoize: run
+compile(spec, version) := {
+	"records": required,
+	"events": [r.record | some r in required],
+	"ignore": ignored,
+	"ignore_events": [r.record | some r in ignored],
+	"needs": records.needs(required),
+	"patterns": records.patterns(spec, version),
+	"name": spec.name,
+	"namespace": object.get(spec, "namespace", "CISBenchmark"),
+	"text": spec.text,
+} if {
+	required := records.required(spec, version)
+	ignored := records.ignored(spec, version)
 }
 
-# noisy(pattern, spec) lists the records a pattern should leave alone but
+# METADATA
+# description: |
+#   How a filter pattern fares on some events: why AWS would refuse it
+#   ("" when it would not), and the indices of the events it does not
+#   match. The same patterns recur in every account of an organization,
+#   so trailwatch computes each answer once per run.
+# custom:
+#   memoize: run
+judge(pattern, events) := {
+	"error": cwlogs.filter_error(pattern),
+	"misses": [i |
+		some i, e in events
+		not cwlogs.filter_matches(pattern, e)
+	],
+}
+
+catches(pattern, cs) if {
+	j := judge(pattern, cs.events)
+	j.error == ""
+	count(j.misses) == 0
+}
+
+# missed(pattern, cs) are the records a pattern misses.
+missed(pattern, cs) := [cs.records[i] | some i in judge(pattern, cs.events).misses]
+
+# noisy(pattern, cs) lists the records a pattern should leave alone but
 # matches.
-noisy(pattern, spec) := [u.label |
-	some u in spec.ignore
-	cwlogs.filter_matches(pattern, u.record)
+noisy(pattern, cs) := [cs.ignore[i].label |
+	some i, _ in cs.ignore_events
+	not i in {m | some m in judge(pattern, cs.ignore_events).misses}
 ]
 
-filter_problem(f, spec) := sprintf("filter %s does not parse (%s)", [f.filterName, cwlogs.filter_error(f.filterPattern)]) if {
+filter_problem(f, cs) := sprintf("filter %s does not parse (%s)", [f.filterName, cwlogs.filter_error(f.filterPattern)]) if {
 	cwlogs.filter_error(f.filterPattern) != ""
-} else := sprintf("filter %s misses %s", [f.filterName, concat(", ", missed(f.filterPattern, spec))])
+} else := sprintf("filter %s publishes no metric", [f.filterName]) if {
+	count(missed(f.filterPattern, cs)) == 0
+} else := sprintf("filter %s %s", [f.filterName, describe_misses(missed(f.filterPattern, cs), cs)])
 
-# trail_breaks(p, spec) are the breaks on the path through one trail.
-trail_breaks(p, spec) := {p.early} if {
+# describe_misses says in words what a filter misses. Records of an event
+# crossed with callers are told by event: "misses DeleteTrail" when no
+# caller's record is caught, "catches StopLogging only when called by an
+# assumed role" when some are; events that fare alike are told together.
+describe_misses(miss, cs) := concat("; ", array.concat(array.concat(whole, partial), singles)) if {
+	missed_labels := {r.label | some r in miss}
+	missed_events := {r.event | some r in miss; r.event}
+	events := unique([r.event | some r in cs.records; r.event])
+	caught := {e: [r.caller | some r in cs.records; r.event == e; not r.label in missed_labels] | some e in events}
+	whole_events := [e | some e in events; e in missed_events; count(caught[e]) == 0]
+	whole := [sprintf("misses %s", [concat(", ", whole_events)]) | count(whole_events) > 0]
+	partial_events := [e | some e in events; e in missed_events; count(caught[e]) > 0]
+	partial := [sprintf("catches %s only when called by %s", [concat(", ", [e | some e in partial_events; caught[e] == g]), concat(" or ", g)]) |
+		some g in {caught[e] | some e in partial_events}
+	]
+	single_labels := [r.label | some r in miss; not r.event]
+	singles := [sprintf("misses %s", [concat("; ", single_labels)]) | count(single_labels) > 0]
+}
+
+# unique keeps the first of each value, in order.
+unique(xs) := [x |
+	some i, x in xs
+	not seen_earlier(xs, i, x)
+]
+
+seen_earlier(xs, i, x) if {
+	some j, y in xs
+	j < i
+	y == x
+}
+
+# trail_breaks(p, cs) are the breaks on the path through one trail.
+trail_breaks(p, cs) := {p.early} if {
 	p.early
 } else := {b} if {
-	b := cloudtrail.selector_break(p.c, spec.needs)
+	b := cloudtrail.selector_break(p.c, cs.needs)
 } else := {p.delivery} if {
 	p.delivery
 } else := {p.log_group} if {
 	p.log_group
-} else := filter_break(p, spec) if {
-	count(catching(p, spec)) == 0
+} else := filter_break(p, cs) if {
+	count(catching(p, cs)) == 0
 } else := {b |
-	some fp in catching(p, spec)
+	some fp in catching(p, cs)
 	some b in fp.breaks
 }
 
-catching(p, spec) := [fp |
+catching(p, cs) := [fp |
 	some fp in object.get(p, "filters", [])
-	catches(fp.filter.filterPattern, spec)
+	catches(fp.filter.filterPattern, cs)
 ]
 
-filter_break(p, spec) := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("its log group %s has no metric filter", [p.ref.name]), put_filter(p, spec))} if {
+filter_break(p, cs) := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("its log group %s has no metric filter", [p.ref.name]), put_filter(p, cs))} if {
 	count(p.lg.metricFilters) == 0
-} else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("no metric filter on its log group %s catches the %d events: %s", [p.ref.name, count(spec.records), concat("; ", [filter_problem(f, spec) | some f in p.lg.metricFilters])]), put_filter(p, spec))}
+} else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("no metric filter on its log group %s catches what this control requires: %s", [p.ref.name, concat("; ", [filter_problem(f, cs) | some f in p.lg.metricFilters])]), put_filter(p, cs))}
 
 # put_filter keeps the metric an existing filter on the log group publishes,
 # so alarms already on it keep working.
-put_filter(p, spec) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [p.ref.region, p.ref.name, t.filter, t.metric, t.namespace, spec.benchmark_pattern]) if {
-	t := existing_metric(p.lg, spec)
+put_filter(p, cs) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [p.ref.region, p.ref.name, t.filter, t.metric, t.namespace, cs.patterns[0]]) if {
+	t := existing_metric(p.lg, cs)
 }
 
-existing_metric(lg, spec) := metrics[0] if {
+existing_metric(lg, cs) := metrics[0] if {
 	metrics := [{"filter": f.filterName, "metric": m.metricName, "namespace": m.metricNamespace} |
 		some f in lg.metricFilters
 		some m in f.metricTransformations
 	]
 	count(metrics) > 0
-} else := spec.names
+} else := {"filter": cs.name, "metric": cs.name, "namespace": cs.namespace}
 
-# complete(spec) are the complete chains, in a stable order.
-complete(spec) := [object.union(fp, {"p": p, "chain": chain}) |
+# complete(cs) are the complete chains, in a stable order.
+complete(cs) := [object.union(fp, {"p": p, "chain": chain}) |
 	some p in paths
 	not p.early
-	not cloudtrail.selector_break(p.c, spec.needs)
+	not cloudtrail.selector_break(p.c, cs.needs)
 	some fp in object.get(p, "filters", [])
-	catches(fp.filter.filterPattern, spec)
+	catches(fp.filter.filterPattern, cs)
 	some chain in fp.complete
 ]
 
 # --- the verdict ---
 
-verdict(spec) := v if {
-	chains := complete(spec)
+verdict(cs) := v if {
+	chains := complete(cs)
 	count(chains) > 0
-	v := pass_verdict(chains, spec)
+	v := pass_verdict(chains, cs)
 } else := {
 	"status": "ERROR",
 	"reason": "no region of this account was collected, so its trails are unknown",
@@ -206,29 +275,29 @@ verdict(spec) := v if {
 } if {
 	count(lib.judged.regions) == 0
 } else := v if {
-	v := undecided(spec)
+	v := undecided(cs)
 } else := {
 	"status": "FAIL",
-	"reason": sprintf("no CloudTrail trail exists in this account, so %s", [spec.text.unrecorded]),
+	"reason": sprintf("no CloudTrail trail exists in this account, so %s", [cs.text.unrecorded]),
 	"evidence": {"trails": []},
 	"remediation": "aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>; aws cloudtrail start-logging --name management-events; then add the metric filter, alarm and topic",
 } if {
 	count(paths) == 0
-} else := fail_verdict(spec)
+} else := fail_verdict(cs)
 
 trail_arns := {p.c.trail.TrailARN | some p in paths}
 
-# breaks_of(arn, spec) are the breaks of the paths through one trail.
-breaks_of(arn, spec) := union({trail_breaks(p, spec) |
+# breaks_of(arn, cs) are the breaks of the paths through one trail.
+breaks_of(arn, cs) := union({trail_breaks(p, cs) |
 	some p in paths
 	p.c.trail.TrailARN == arn
 })
 
-# furthest(spec) is, for each trail, the break that got furthest along the
+# furthest(cs) is, for each trail, the break that got furthest along the
 # chain.
-furthest(spec) := [sorted[0] |
+furthest(cs) := [sorted[0] |
 	some arn in trail_arns
-	bs := breaks_of(arn, spec)
+	bs := breaks_of(arn, cs)
 	top := max({b.rank | some b in bs})
 	sorted := sort([b | some b in bs; b.rank == top])
 ]
@@ -240,40 +309,40 @@ failed_listings := [e |
 
 trail_phrase(b) := sprintf("trail %s: %s", [b.trail_name, b.reason])
 
-trail_evidence(spec) := [object.remove(b, ["rank"]) | some b in furthest(spec)]
+trail_evidence(cs) := [object.remove(b, ["rank"]) | some b in furthest(cs)]
 
-# undecided(spec): a path stopped for want of evidence, and might have been
+# undecided(cs): a path stopped for want of evidence, and might have been
 # complete.
-undecided(spec) := {
+undecided(cs) := {
 	"status": "ERROR",
 	"reason": sprintf("cannot decide: %s", [concat("; ", array.concat(
 		[lib.describe_failure(e) | some e in failed_listings],
 		[trail_phrase(b) | some b in errors],
 	))]),
-	"evidence": {"trails": trail_evidence(spec), "failed_calls": lib.failed_calls(input.account_id)},
+	"evidence": {"trails": trail_evidence(cs), "failed_calls": lib.failed_calls(input.account_id)},
 } if {
 	errors := sort([b |
 		some arn in trail_arns
-		some b in breaks_of(arn, spec)
+		some b in breaks_of(arn, cs)
 		b.status == "ERROR"
 	])
 	count(failed_listings) + count(errors) > 0
 }
 
-fail_verdict(spec) := {
+fail_verdict(cs) := {
 	"status": "FAIL",
-	"reason": sprintf("%s: %s", [spec.text.fail, concat("; ", [trail_phrase(b) | some b in reports])]),
-	"evidence": {"trails": trail_evidence(spec)},
+	"reason": sprintf("%s: %s", [cs.text.fail, concat("; ", [trail_phrase(b) | some b in reports])]),
+	"evidence": {"trails": trail_evidence(cs)},
 	"remediation": best.remediation,
 } if {
-	reports := furthest(spec)
+	reports := furthest(cs)
 	top := max({b.rank | some b in reports})
 	best := [b | some b in reports; b.rank == top][0]
 }
 
-pass_verdict(chains, spec) := {
+pass_verdict(chains, cs) := {
 	"status": "PASS",
-	"reason": sprintf("%s: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s%s", [spec.text.pass, c.p.c.trail.Name, c.p.ref.name, c.filter.filterName, alarms.metric_name(c.mt), c.chain.alarm.AlarmName, c.chain.topic.TopicArn, sns.confirmed(c.chain.topic), noise_note(c.filter, spec), delivery_note(c.p.c.trail)]),
+	"reason": sprintf("%s: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s%s", [cs.text.pass, c.p.c.trail.Name, c.p.ref.name, c.filter.filterName, alarms.metric_name(c.mt), c.chain.alarm.AlarmName, c.chain.topic.TopicArn, sns.confirmed(c.chain.topic), noise_note(c.filter, cs), delivery_note(c.p.c.trail)]),
 	"evidence": {"chain": evidence_of(c), "complete_chains": count(chains)},
 } if {
 	c := chains[0]
@@ -299,9 +368,9 @@ delivery_note(trail) := sprintf("; note: CloudTrail reports a CloudWatch Logs de
 	err != ""
 } else := ""
 
-noise_note(f, spec) := sprintf("; note: filter %s also matches %s, so its alarm will be noisy", [f.filterName, concat(", ", noisy(f.filterPattern, spec))]) if {
-	count(noisy(f.filterPattern, spec)) > 0
+noise_note(f, cs) := sprintf("; note: filter %s also matches %s, so its alarm will be noisy", [f.filterName, concat(", ", noisy(f.filterPattern, cs))]) if {
+	count(noisy(f.filterPattern, cs)) > 0
 } else := ""
 
 # result(chain, spec) is a control's result for input.account_id.
-result(chain, spec) := lib.result(chain, verdict(spec))
+result(chain, spec) := lib.result(chain, verdict(compile(spec, records.benchmark)))

@@ -43,31 +43,9 @@ package controls.cloudtrail_config_changes
 
 import data.lib.monitoring
 
-# The events a filter must catch, a realistic CloudTrail record to build
-# samples from, and unrelated events that a well-aimed filter leaves alone,
-# all in data.json beside this file, where an auditor can change them.
-settings := data.controls.cloudtrail_config_changes.events
-
-# sample(name) is a CloudTrail record of the call name, as CloudTrail
-# delivers it to CloudWatch Logs.
-sample(name) := object.union(settings.sample_record, {
-	"eventName": name,
-	"requestParameters": object.get(settings.request_parameters, name, settings.sample_record.requestParameters),
-})
-
-spec := {
-	"records": [{"label": name, "record": sample(name)} | some name in settings.required],
-	"ignore": [{"label": u.eventName, "record": object.union(settings.sample_record, u)} | some u in settings.unrelated],
-	"needs": [{"eventSource": settings.sample_record.eventSource, "eventName": name} | some name in settings.required],
-	"benchmark_pattern": sprintf("{ %s }", [concat(" || ", [sprintf("($.eventName = %s)", [name]) | some name in settings.required])]),
-	"names": {"filter": "cloudtrail-config-changes", "metric": "CloudTrailConfigChanges", "namespace": "CISBenchmark"},
-	"text": {
-		"pass": "CloudTrail changes reach a human",
-		"fail": "no CloudTrail configuration change reaches a human",
-		"unrecorded": "no change to CloudTrail is recorded",
-	},
-}
+# What the filter must catch, and what it should leave alone, is data:
+# data.json beside this file, where an auditor can change it.
 
 # METADATA
 # description: The verdict for input.account_id, with this control's METADATA.
-result := monitoring.result(rego.metadata.chain(), spec)
+result := monitoring.result(rego.metadata.chain(), data.controls.cloudtrail_config_changes.monitoring)

@@ -146,7 +146,7 @@ test_pass_wildcards_that_keep_the_events if passes(with_pattern("{ ($.eventName 
 test_pass_catch_all_is_noisy if {
 	r := result_for(with_pattern("{ $.eventName = * }"))
 	r.status == "PASS"
-	contains(r.reason, "also matches ConsoleLogin")
+	contains(r.reason, "also matches a console sign-in (ConsoleLogin)")
 	contains(r.reason, "noisy")
 }
 
