@@ -1,0 +1,413 @@
+package lib.monitoring_test
+
+import data.lib.fixture
+import data.lib.monitoring
+
+# The chain's failure modes, once, on the shared fixture, for a probe
+# control that watches two CloudTrail events. Each control's own tests
+# cover only what its filter must catch.
+
+probe := {
+	"name": "Probe",
+	"text": {"pass": "probe events reach a human", "fail": "no probe event reaches a human", "unrecorded": "no probe event is recorded"},
+	"benchmark": [{"pattern": probe_pattern}],
+	"events": [
+		{"eventSource": "cloudtrail.amazonaws.com", "eventName": "StopLogging"},
+		{"eventSource": "cloudtrail.amazonaws.com", "eventName": "DeleteTrail"},
+	],
+	"ignore": [{"label": "a console sign-in (ConsoleLogin)", "patch": {"eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin"}}],
+}
+
+probe_pattern := "{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }"
+
+base_region := fixture.with_pattern(probe_pattern)
+
+verdict_of(regions) := v if {
+	v := monitoring.verdict(monitoring.compile(probe, "v7.0.0")) with input as fixture.snapshot(regions)
+}
+
+result_for(region) := verdict_of([region])
+
+with_trail(patch) := object.union(base_region, {"trails": [object.union(fixture.base_trail, patch)]})
+
+with_selectors(answer) := object.union(base_region, {"trails": [object.union(object.remove(fixture.base_trail, ["GetEventSelectors"]), {"GetEventSelectors": answer})]})
+
+with_alarm(patch) := object.union(base_region, {"metric_alarms": [object.union(fixture.alarm("probe"), patch)]})
+
+with_errors(region, errors) := object.union(region, {"errors": errors})
+
+passes(region) if result_for(region).status == "PASS"
+
+fails_with(region, text) if {
+	r := result_for(region)
+	r.status == "FAIL"
+	contains(r.reason, text)
+}
+
+errs_with(region, text) if {
+	r := result_for(region)
+	r.status == "ERROR"
+	contains(r.reason, text)
+}
+
+# --- PASS, and the chain it shows ---
+
+test_pass_benchmark_remediation if {
+	r := result_for(base_region)
+	r.status == "PASS"
+	r.reason == "probe events reach a human: trail main -> log group cloudtrail-logs -> filter probe -> metric CISBenchmark/probe -> alarm probe -> topic arn:aws:sns:us-east-1:111122223333:alerts (confirmed subscriptions: 1)"
+	r.evidence.chain == {
+		"trail": fixture.trail_arn,
+		"home_region": "us-east-1",
+		"log_group": "arn:aws:logs:us-east-1:111122223333:log-group:cloudtrail-logs:*",
+		"metric_filter": "probe",
+		"filter_pattern": probe_pattern,
+		"metric": "CISBenchmark/probe",
+		"alarm": "probe",
+		"topic": fixture.topic_arn,
+		"confirmed_subscriptions": 1,
+	}
+}
+
+test_pass_catch_all_is_noisy if {
+	r := result_for(fixture.with_pattern("{ $.eventName = * }"))
+	r.status == "PASS"
+	contains(r.reason, "; note: filter probe also matches a console sign-in (ConsoleLogin), so its alarm will be noisy")
+}
+
+test_pass_notes_a_delivery_error if {
+	r := result_for(with_trail({"GetTrailStatus": {"IsLogging": true, "LatestCloudWatchLogsDeliveryError": "AccessDenied"}}))
+	r.status == "PASS"
+	contains(r.reason, "CloudWatch Logs delivery error for this trail: AccessDenied")
+}
+
+test_pass_metric_math_alarm if passes(object.union(base_region, {"metric_alarms": [{
+	"AlarmName": "math",
+	"ActionsEnabled": true,
+	"AlarmActions": [fixture.topic_arn],
+	"Metrics": [
+		{"Id": "m1", "MetricStat": {"Metric": {"Namespace": "CISBenchmark", "MetricName": "probe"}, "Period": 300, "Stat": "Sum"}, "ReturnData": false},
+		{"Id": "e1", "Expression": "FILL(m1, 0)", "ReturnData": true},
+	],
+	"Threshold": 1,
+	"ComparisonOperator": "GreaterThanOrEqualToThreshold",
+	"EvaluationPeriods": 1,
+}]}))
+
+test_pass_advanced_selectors if passes(with_selectors({"AdvancedEventSelectors": [{
+	"Name": "management",
+	"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}],
+}]}))
+
+test_pass_advanced_selectors_excluding_other_sources if passes(with_selectors({"AdvancedEventSelectors": [{
+	"Name": "management without KMS",
+	"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Management"]},
+		{"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]},
+	],
+}]}))
+
+test_pass_basic_selector_excluding_other_sources if passes(with_selectors({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": ["kms.amazonaws.com"]}]}))
+
+test_pass_one_good_trail_among_broken_ones if passes(object.union(base_region, {"trails": [
+	object.union(fixture.base_trail, {"Name": "a-broken", "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/a-broken", "IsMultiRegionTrail": false}),
+	fixture.base_trail,
+]}))
+
+test_pass_one_good_filter_among_others if passes(fixture.region([
+	fixture.filter("a-other", "{ $.eventName = CreateUser }"),
+	fixture.filter("probe", probe_pattern),
+]))
+
+test_pass_failure_elsewhere_does_not_matter if passes(with_errors(base_region, [fixture.failed("sns", "GetTopicAttributes", "arn:aws:sns:us-east-1:111122223333:other", "AccessDenied")]))
+
+# A member account sees its organization's trail; the chain runs in the
+# management account, which the snapshot also holds.
+test_pass_organization_trail_in_owner_account if {
+	org_trail := object.union(fixture.base_trail, {
+		"Name": "org",
+		"TrailARN": "arn:aws:cloudtrail:us-east-1:999988887777:trail/org",
+		"IsOrganizationTrail": true,
+		"CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:999988887777:log-group:org-trail:*",
+	})
+	member_view := object.remove(org_trail, ["GetTrailStatus", "GetEventSelectors"])
+	org_topic := "arn:aws:sns:us-east-1:999988887777:org-alerts"
+	r := monitoring.verdict(monitoring.compile(probe, "v7.0.0")) with input as {
+		"format_version": 1,
+		"account_id": fixture.account_id,
+		"accounts": [
+			{"account_id": fixture.account_id, "regions": [{"region": "us-east-1", "trails": [member_view], "metric_alarms": []}]},
+			{"account_id": "999988887777", "regions": [{
+				"region": "us-east-1",
+				"trails": [org_trail],
+				"log_groups": [{"logGroupName": "org-trail", "metricFilters": [fixture.filter("probe", probe_pattern)]}],
+				"metric_alarms": [object.union(fixture.alarm("probe"), {"AlarmActions": [org_topic]})],
+				"topics": [object.union(fixture.base_topic, {"TopicArn": org_topic})],
+			}]},
+		],
+	}
+	r.status == "PASS"
+	r.evidence.chain.trail == "arn:aws:cloudtrail:us-east-1:999988887777:trail/org"
+}
+
+test_error_organization_trail_owner_not_collected if {
+	member_view := object.remove(
+		object.union(fixture.base_trail, {
+			"Name": "org",
+			"TrailARN": "arn:aws:cloudtrail:us-east-1:999988887777:trail/org",
+			"IsOrganizationTrail": true,
+			"CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:999988887777:log-group:org-trail:*",
+		}),
+		["GetTrailStatus", "GetEventSelectors"],
+	)
+	errs_with({"region": "us-east-1", "trails": [member_view], "metric_alarms": []}, "trail org: its status was not collected")
+}
+
+# --- FAIL: each link broken in turn ---
+
+test_fail_not_multi_region if fails_with(with_trail({"IsMultiRegionTrail": false}), "no probe event reaches a human: trail main: it is not multi-region")
+
+test_fail_logging_stopped if {
+	region := with_trail({"GetTrailStatus": {"IsLogging": false}})
+	fails_with(region, "trail main: logging is stopped")
+	result_for(region).remediation == "aws cloudtrail start-logging --region us-east-1 --name main"
+}
+
+test_fail_write_only_management_events if fails_with(with_selectors({"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]}), "does not record management events")
+
+test_fail_management_events_off if fails_with(with_selectors({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": false}]}), "does not record management events")
+
+test_fail_no_event_selectors if fails_with(with_selectors({"EventSelectors": []}), "does not record management events")
+
+test_fail_basic_selector_excludes_a_needed_source if fails_with(with_selectors({"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true, "ExcludeManagementEventSources": ["cloudtrail.amazonaws.com"]}]}), "does not record management events")
+
+test_fail_advanced_selectors_read_only if fails_with(
+	with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Management"]},
+		{"Field": "readOnly", "Equals": ["true"]},
+	]}]}),
+	"does not record management events",
+)
+
+test_fail_advanced_selectors_exclude_the_source if fails_with(
+	with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Management"]},
+		{"Field": "eventSource", "NotEquals": ["cloudtrail.amazonaws.com"]},
+	]}]}),
+	"does not record management events",
+)
+
+test_fail_advanced_selectors_drop_an_event if fails_with(
+	with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Management"]},
+		{"Field": "eventName", "StartsWith": ["Stop"]},
+	]}]}),
+	"does not record management events",
+)
+
+test_fail_advanced_selectors_data_events_only if fails_with(
+	with_selectors({"AdvancedEventSelectors": [{"FieldSelectors": [
+		{"Field": "eventCategory", "Equals": ["Data"]},
+		{"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+	]}]}),
+	"does not record management events",
+)
+
+without_log_group := object.union(base_region, {"trails": [object.remove(fixture.base_trail, ["CloudWatchLogsLogGroupArn"])]})
+
+test_fail_no_log_group if fails_with(without_log_group, "delivers to no CloudWatch Logs log group")
+
+test_fail_log_group_arn_not_a_log_group if fails_with(with_trail({"CloudWatchLogsLogGroupArn": "arn:aws:s3:::bucket"}), "is not a log group ARN")
+
+test_fail_log_group_does_not_exist if {
+	region := with_errors(object.remove(base_region, ["log_groups"]), [fixture.failed("logs", "DescribeMetricFilters", fixture.log_group, "ResourceNotFoundException")])
+	fails_with(region, "its log group cloudtrail-logs does not exist")
+}
+
+test_fail_filter_on_another_log_group if {
+	other := object.union(fixture.filter("probe", probe_pattern), {"logGroupName": "app-logs"})
+	region := object.union(base_region, {"log_groups": [
+		{"logGroupName": "app-logs", "metricFilters": [other]},
+		{"logGroupName": fixture.log_group, "metricFilters": []},
+	]})
+	fails_with(region, "its log group cloudtrail-logs has no metric filter")
+	contains(result_for(region).remediation, "--log-group-name cloudtrail-logs")
+}
+
+test_fail_filter_in_another_region if {
+	elsewhere := object.union(base_region, {"region": "eu-west-1", "trails": [], "metric_alarms": [], "topics": []})
+	home := object.union(base_region, {"log_groups": [{"logGroupName": fixture.log_group, "metricFilters": []}]})
+	r := verdict_of([home, elsewhere])
+	r.status == "FAIL"
+	contains(r.reason, "has no metric filter")
+}
+
+test_fail_and_instead_of_or if fails_with(fixture.with_pattern("{ ($.eventName = StopLogging) && ($.eventName = DeleteTrail) }"), "filter probe misses StopLogging, DeleteTrail")
+
+test_fail_missing_event if fails_with(fixture.with_pattern("{ $.eventName = StopLogging }"), "filter probe misses DeleteTrail")
+
+test_fail_names_the_callers_a_filter_catches if fails_with(
+	fixture.with_pattern("{ (($.eventName = StopLogging) || ($.eventName = DeleteTrail)) && ($.userIdentity.type = AssumedRole) }"),
+	"filter probe catches StopLogging, DeleteTrail only when called by an assumed role with an SDK in ap-southeast-2 or an IAM Identity Center user in the console, in us-west-2",
+)
+
+test_fail_tells_events_that_fare_differently_apart if fails_with(
+	fixture.with_pattern("{ ($.eventName = StopLogging && $.awsRegion = us-east-1) }"),
+	"filter probe misses DeleteTrail; catches StopLogging only when called by the root user in the console or an IAM user with MFA, refused (AccessDenied)",
+)
+
+test_fail_names_every_filter_that_misses if {
+	region := fixture.region([
+		fixture.filter("a", "{ $.eventName = StopLogging }"),
+		fixture.filter("b", "{ $.eventName = DeleteTrail }"),
+	])
+	fails_with(region, "no metric filter on its log group cloudtrail-logs catches what this control requires: filter a misses DeleteTrail; filter b misses StopLogging")
+}
+
+test_fail_pattern_does_not_parse if fails_with(fixture.with_pattern("{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) "), "filter probe does not parse (column 1: a pattern that starts with { must end with })")
+
+test_fail_no_metric_filter if fails_with(fixture.region([]), "has no metric filter")
+
+test_fail_alarm_in_other_namespace if fails_with(with_alarm({"Namespace": "CloudTrailMetrics"}), "no alarm watches metric CISBenchmark/probe of filter probe (alarm probe watches CloudTrailMetrics/probe)")
+
+test_fail_alarm_on_filter_name_not_metric if fails_with(
+	object.union(base_region, {
+		"log_groups": [{"logGroupName": fixture.log_group, "metricFilters": [object.union(fixture.filter("probe", probe_pattern), {"metricTransformations": [{"metricName": "ProbeCount", "metricNamespace": "CISBenchmark", "metricValue": "1"}]})]}],
+		"metric_alarms": [fixture.alarm("probe")],
+	}),
+	"no alarm watches metric CISBenchmark/ProbeCount",
+)
+
+test_fail_alarm_with_dimensions_the_filter_does_not_publish if fails_with(with_alarm({"Dimensions": [{"Name": "Trail", "Value": "main"}]}), "no alarm watches metric")
+
+test_fail_alarm_in_another_region if {
+	home := object.union(base_region, {"metric_alarms": []})
+	elsewhere := {"region": "eu-west-1", "trails": [], "metric_alarms": [fixture.alarm("probe")]}
+	r := verdict_of([home, elsewhere])
+	r.status == "FAIL"
+	contains(r.reason, "no alarm watches metric")
+}
+
+test_fail_alarm_actions_disabled if {
+	region := with_alarm({"ActionsEnabled": false})
+	fails_with(region, "alarm probe has its actions disabled")
+	result_for(region).remediation == "aws cloudwatch enable-alarm-actions --region us-east-1 --alarm-names probe"
+}
+
+test_fail_alarm_notifies_nothing if fails_with(with_alarm({"AlarmActions": []}), "alarm probe notifies no SNS topic")
+
+test_fail_alarm_only_stops_an_instance if fails_with(with_alarm({"AlarmActions": ["arn:aws:automate:us-east-1:ec2:stop"]}), "notifies no SNS topic")
+
+test_fail_topic_does_not_exist if {
+	region := with_errors(object.remove(base_region, ["topics"]), [fixture.failed("sns", "GetTopicAttributes", fixture.topic_arn, "NotFound")])
+	fails_with(region, "notifies topic arn:aws:sns:us-east-1:111122223333:alerts, which does not exist")
+}
+
+test_fail_subscription_pending if fails_with(object.union(base_region, {"topics": [object.union(fixture.base_topic, {"Subscriptions": [{"SubscriptionArn": "PendingConfirmation", "Protocol": "email"}]})]}), "has no confirmed subscription (1 pending confirmation)")
+
+test_fail_topic_without_subscriptions if {
+	region := object.union(base_region, {"topics": [object.union(fixture.base_topic, {"Subscriptions": []})]})
+	fails_with(region, "has no confirmed subscription (0 pending confirmation)")
+	contains(result_for(region).remediation, "aws sns subscribe --region us-east-1 --topic-arn arn:aws:sns:us-east-1:111122223333:alerts")
+}
+
+test_fail_no_trail if fails_with(object.union(base_region, {"trails": []}), "no CloudTrail trail exists in this account, so no probe event is recorded")
+
+test_fail_names_each_trail if {
+	second := object.union(fixture.base_trail, {"Name": "second", "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/second", "GetTrailStatus": {"IsLogging": false}})
+	region := object.union(base_region, {
+		"trails": [object.union(fixture.base_trail, {"IsMultiRegionTrail": false}), second],
+	})
+	fails_with(region, "trail main: it is not multi-region; trail second: logging is stopped")
+
+	# The remediation follows the trail that got furthest.
+	result_for(region).remediation == "aws cloudtrail start-logging --region us-east-1 --name second"
+}
+
+test_fail_remediation_names_own_resources if {
+	r := result_for(with_alarm({"Namespace": "Other"}))
+	contains(r.remediation, "--metric-name probe --namespace CISBenchmark")
+	contains(r.remediation, concat("", ["--alarm-actions ", fixture.topic_arn]))
+}
+
+# --- ERROR: evidence the verdict needs was not collected ---
+
+test_error_trail_status_unreadable if errs_with(
+	with_errors(
+		object.union(base_region, {"trails": [object.remove(fixture.base_trail, ["GetTrailStatus"])]}),
+		[fixture.failed("cloudtrail", "GetTrailStatus", fixture.trail_arn, "AccessDeniedException")],
+	),
+	"trail main: its status was not collected (cloudtrail GetTrailStatus in us-east-1 failed: AccessDeniedException",
+)
+
+test_error_event_selectors_unreadable if errs_with(
+	object.union(base_region, {"trails": [object.remove(fixture.base_trail, ["GetEventSelectors"])]}),
+	"its event selectors were not collected (no GetEventSelectors answer in the snapshot)",
+)
+
+test_error_metric_filters_unreadable if errs_with(
+	with_errors(object.remove(base_region, ["log_groups"]), [fixture.failed("logs", "DescribeMetricFilters", fixture.log_group, "ThrottlingException")]),
+	"the metric filters of its log group cloudtrail-logs could not be read",
+)
+
+test_error_log_group_not_collected if errs_with(object.remove(base_region, ["log_groups"]), "its log group cloudtrail-logs (account 111122223333, us-east-1) was not collected")
+
+test_error_log_group_in_account_not_collected if errs_with(
+	with_trail({"CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:444455556666:log-group:central:*"}),
+	"is in account 444455556666, which this snapshot does not hold",
+)
+
+test_error_alarms_unreadable if errs_with(
+	with_errors(object.union(base_region, {"metric_alarms": []}), [fixture.failed("cloudwatch", "DescribeAlarms", "", "AccessDenied")]),
+	"could not all be read",
+)
+
+test_error_alarms_partly_unreadable_turns_fail_into_error if errs_with(
+	with_errors(with_alarm({"ActionsEnabled": false}), [fixture.failed("cloudwatch", "DescribeAlarms", "", "Throttling")]),
+	"alarm probe has its actions disabled, and the alarms of us-east-1 could not all be read",
+)
+
+test_error_topic_unreadable if errs_with(
+	with_errors(object.remove(base_region, ["topics"]), [fixture.failed("sns", "GetTopicAttributes", fixture.topic_arn, "AuthorizationError")]),
+	"topic arn:aws:sns:us-east-1:111122223333:alerts of alarm probe could not be read",
+)
+
+test_error_topic_not_collected if errs_with(object.remove(base_region, ["topics"]), "was not collected")
+
+test_error_subscriptions_unreadable if errs_with(
+	with_errors(object.union(base_region, {"topics": [object.union(fixture.base_topic, {"Subscriptions": []})]}), [fixture.failed("sns", "ListSubscriptionsByTopic", fixture.topic_arn, "Throttling")]),
+	"the subscriptions of topic arn:aws:sns:us-east-1:111122223333:alerts could not be read",
+)
+
+test_error_trails_unreadable if errs_with(
+	with_errors(object.union(base_region, {"trails": []}), [fixture.failed("cloudtrail", "DescribeTrails", "", "AccessDeniedException")]),
+	"cloudtrail DescribeTrails in us-east-1 failed",
+)
+
+test_error_no_region_collected if {
+	r := monitoring.verdict(monitoring.compile(probe, "v7.0.0")) with input as {
+		"format_version": 1,
+		"account_id": fixture.account_id,
+		"accounts": [{"account_id": fixture.account_id, "regions": [], "errors": [{"service": "sts", "operation": "AssumeRole", "error_code": "AccessDenied", "message": "no"}]}],
+	}
+	r.status == "ERROR"
+	contains(r.reason, "no region of this account was collected")
+}
+
+test_error_never_hides_behind_a_fail if {
+	# One trail is broken for sure; the other cannot be judged: ERROR, not FAIL.
+	second := object.union(fixture.base_trail, {"Name": "second", "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/second"})
+	region := object.union(base_region, {"trails": [
+		object.union(fixture.base_trail, {"IsMultiRegionTrail": false}),
+		object.remove(second, ["GetTrailStatus"]),
+	]})
+	errs_with(region, "trail second: its status was not collected")
+}
+
+test_error_the_same_trail_twice_is_judged_once if {
+	# A snapshot edited to hold one trail in two regions still gets one
+	# verdict, naming the trail once.
+	twice := [base_region, object.union(with_trail({"GetTrailStatus": {"IsLogging": false}}), {"region": "eu-west-1"})]
+	r := verdict_of(twice)
+	r.status == "PASS"
+}
