@@ -12,9 +12,11 @@ import (
 )
 
 func runEvaluate(ctx context.Context, args []string, s streams) error {
-	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--format text|json] [-o FILE] [-v] SNAPSHOT... (- reads standard input)", s)
-	var policyDirs multiFlag
+	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--control ID]... [--benchmark VERSION] [--format text|json] [-o FILE] [-v] SNAPSHOT... (- reads standard input)", s)
+	var policyDirs, controls multiFlag
 	fs.Var(&policyDirs, "policy", "directory of Rego policies and data to use instead of the built-in ones (repeatable)")
+	fs.Var(&controls, "control", "apply only this control (repeatable; default: every control of the benchmark version)")
+	benchmark := fs.String("benchmark", "", "judge by this version of the CIS AWS Foundations Benchmark (e.g. v3.0.0 or cis-aws-v3.0.0; default: the newest)")
 	format := fs.String("format", "text", "report format: text or json")
 	output := fs.String("o", "", "write the report to `FILE` instead of standard output")
 	verbose := fs.Bool("v", false, "text format: show evidence, frameworks and remediation under each result")
@@ -47,11 +49,16 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return fmt.Errorf("%s: no accounts in the snapshot, nothing to judge", paths[0])
 	}
 
-	results, err := evaluate(ctx, policyDirs, org)
+	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Benchmark: *benchmark})
+	if err != nil {
+		return err
+	}
+	results, err := ev.Evaluate(ctx, org)
 	if err != nil {
 		return err
 	}
 	rep := report.New("trailwatch", toolVersion(), paths, results)
+	rep.Benchmark = ev.Benchmark()
 
 	// Render completely before writing anything: an error never leaves a
 	// partial report that looks complete.
@@ -88,20 +95,12 @@ func readSnapshot(path string, stdin io.Reader) (*snapshot.Snapshot, error) {
 	return snapshot.Decode("<stdin>", data)
 }
 
-// evaluate loads, compiles and prepares the policies, then judges the
-// organization.
-func evaluate(ctx context.Context, policyDirs []string, org *snapshot.Snapshot) ([]report.Result, error) {
+// prepare loads, compiles and prepares the policies for the controls and
+// benchmark version asked for.
+func prepare(ctx context.Context, policyDirs []string, sel engine.Selection) (*engine.Evaluator, error) {
 	pols, err := engine.Load(engine.Options{PolicyDirs: policyDirs})
 	if err != nil {
 		return nil, err
 	}
-	ev, err := pols.Prepare(ctx, engine.Selection{})
-	if err != nil {
-		return nil, err
-	}
-	results, err := ev.Evaluate(ctx, org)
-	if err != nil {
-		return nil, err
-	}
-	return results, nil
+	return pols.Prepare(ctx, sel)
 }

@@ -81,7 +81,7 @@ func TestEvaluateExamples(t *testing.T) {
 	}
 	for name, want := range exampleVerdicts {
 		t.Run(name, func(t *testing.T) {
-			code, stdout, stderr := cli(t, "evaluate", "--format", "json", "../../snapshots/"+name)
+			code, stdout, stderr := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "--format", "json", "../../snapshots/"+name)
 			if code != want.code {
 				t.Errorf("exit %d, want %d; stderr: %s", code, want.code, stderr)
 			}
@@ -107,7 +107,7 @@ func TestEvaluateExamples(t *testing.T) {
 }
 
 func TestEvaluateText(t *testing.T) {
-	code, stdout, _ := cli(t, "evaluate", "../../snapshots/broken-logging-stopped.json")
+	code, stdout, _ := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "../../snapshots/broken-logging-stopped.json")
 	if code != 1 {
 		t.Errorf("exit %d", code)
 	}
@@ -117,7 +117,7 @@ func TestEvaluateText(t *testing.T) {
 	if !strings.Contains(stdout, "0 passed, 1 failed, 0 errors") {
 		t.Errorf("no summary line:\n%s", stdout)
 	}
-	_, verbose, _ := cli(t, "evaluate", "-v", "../../snapshots/compliant.json")
+	_, verbose, _ := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "-v", "../../snapshots/compliant.json")
 	for _, want := range []string{"evidence:", "confirmed_subscriptions: 1", "CIS AWS Foundations Benchmark 4.5", "AWS Security Hub CloudWatch.5"} {
 		if !strings.Contains(verbose, want) {
 			t.Errorf("verbose report lacks %q:\n%s", want, verbose)
@@ -205,7 +205,7 @@ func TestEvaluateStdin(t *testing.T) {
 func TestEvaluateOutputFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "report.json")
-	code, stdout, _ := cli(t, "evaluate", "--format", "json", "-o", out, "../../snapshots/compliant.json")
+	code, stdout, _ := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "--format", "json", "-o", out, "../../snapshots/compliant.json")
 	if code != 0 || stdout != "" {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
 	}
@@ -257,7 +257,7 @@ func TestPolicyDirectoryChangesVerdict(t *testing.T) {
 	if err := os.WriteFile(dataPath, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := cli(t, "evaluate", "--policy", dir, "--format", "json", "../../snapshots/compliant.json")
+	code, stdout, stderr := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "--policy", dir, "--format", "json", "../../snapshots/compliant.json")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
 	}
@@ -266,7 +266,7 @@ func TestPolicyDirectoryChangesVerdict(t *testing.T) {
 		t.Errorf("reason %q does not name the added event", r.Results[0].Reason)
 	}
 	// Unchanged copies give the built-in verdict.
-	if code, _, _ := cli(t, "evaluate", "--policy", writePolicies(t), "../../snapshots/compliant.json"); code != 0 {
+	if code, _, _ := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "--policy", writePolicies(t), "../../snapshots/compliant.json"); code != 0 {
 		t.Errorf("unchanged copy: exit %d", code)
 	}
 }

@@ -124,7 +124,7 @@ var (
 )
 
 // FuzzEvaluate applies mutations chosen by the input to the shipped
-// example snapshots: whatever the account looks like, the control gives
+// example snapshots: whatever the account looks like, each control gives
 // exactly one PASS, FAIL or ERROR with a reason per account, and never
 // stops the evaluation.
 func FuzzEvaluate(f *testing.F) {
@@ -170,8 +170,8 @@ func FuzzEvaluate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("evaluation stopped: %v\n%s", err, data)
 		}
-		if len(results) != len(org.Accounts) {
-			t.Fatalf("%d results for %d accounts", len(results), len(org.Accounts))
+		if want := len(org.Accounts) * len(fuzzEval.Controls()); len(results) != want {
+			t.Fatalf("%d results for %d accounts and %d controls", len(results), len(org.Accounts), len(fuzzEval.Controls()))
 		}
 		for _, r := range results {
 			if !r.Status.Valid() || r.Reason == "" {

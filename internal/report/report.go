@@ -56,6 +56,9 @@ type Report struct {
 	Tool      string   `json:"tool"`
 	Version   string   `json:"version"`
 	Snapshots []string `json:"snapshots"`
+	// Benchmark is the CIS AWS Foundations Benchmark version the controls
+	// were judged by.
+	Benchmark string   `json:"benchmark,omitempty"`
 	Summary   Summary  `json:"summary"`
 	Results   []Result `json:"results"`
 }

@@ -59,6 +59,196 @@ sns_actions(a) := [x |
 	lib.arn(x).service == "sns"
 ]
 
-# put_alarm(ref, mt, topic) creates an alarm on a filter's metric that fires
-# on one event, as the benchmark's remediation does.
-put_alarm(ref, mt, topic) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions %s", [ref.region, mt.metricName, mt.metricName, mt.metricNamespace, topic])
+# put_alarm(ref, name, mt, topic) creates (or replaces) an alarm on a
+# filter's metric that fires on one event, as the benchmark's remediation
+# does.
+put_alarm(ref, name, mt, topic) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions %s", [ref.region, name, mt.metricName, mt.metricNamespace, topic])
+
+# refire(ref, a, f, mt, topic) is the fix for an alarm that cannot fire on
+# one event: publish 1 per event when the filter's value is the cause,
+# else replace the alarm with one that fires on one event.
+refire(ref, a, f, mt, topic) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [ref.region, ref.name, f.filterName, mt.metricName, mt.metricNamespace, f.filterPattern]) if {
+	not fires_with_one(a, mt)
+	fires_with_one(a, object.union(mt, {"metricValue": "1"}))
+	not fires(a, f, mt)
+} else := put_alarm(ref, a.AlarmName, mt, actions) if {
+	actions := concat(" ", sns_actions(a))
+	actions != ""
+} else := put_alarm(ref, a.AlarmName, mt, topic)
+
+fires_with_one(a, mt) if {
+	w := view(a, mt)
+	breaches(w.op, one_event(w.stat, metric_value(mt)), w.threshold)
+}
+
+# --- can the alarm fire on one event? ---
+#
+# An alarm watches a statistic of its metric over a period and compares it
+# with a threshold. One matching event puts the filter's metric value v in
+# one period. With a defaultValue d the filter also puts d in that period
+# for every log event that does not match, however many those are; so a
+# period with the event holds v and any number of d. The alarm is sure to
+# fire on one event when the statistic breaches the threshold both with v
+# alone and with v among a great many d (the statistics are monotone in
+# the number of d, so the two ends decide), and when one breaching
+# datapoint is enough (DatapointsToAlarm, or EvaluationPeriods, of 1;
+# or missing data treated as breaching).
+
+# silent(a, f, mt) says why one event matching filter f does not make
+# alarm a fire, or is undefined when it does.
+silent(a, f, mt) := sprintf("filter %s publishes %q for each event, not a number; trailwatch cannot tell that one event raises the metric (publish 1)", [f.filterName, mt.metricValue]) if {
+	not metric_value(mt)
+} else := sprintf("alarm %s compares with an anomaly-detection band (%s), which one event need not cross", [a.AlarmName, a.ComparisonOperator]) if {
+	not op_text[a.ComparisonOperator]
+} else := w.problem if {
+	w := view(a, mt)
+	w.problem
+} else := sprintf("alarm %s fires on %s, which trailwatch does not evaluate; it cannot tell that one event makes it fire", [a.AlarmName, w.stat]) if {
+	w := view(a, mt)
+	not kind(w.stat)
+} else := sprintf("filter %s publishes %v for each event (metricValue %s), so one event makes the %s %v, and alarm %s fires when %s %s %v", [f.filterName, v, mt.metricValue, w.stat, s, a.AlarmName, w.stat, op_text[w.op], w.threshold]) if {
+	w := view(a, mt)
+	v := metric_value(mt)
+	s := one_event(w.stat, v)
+	not breaches(w.op, s, w.threshold)
+} else := sprintf("filter %s has the default value %v, which it publishes for every other log event: with one event among many, the %s of the period tends to %v, and alarm %s fires when %s %s %v", [f.filterName, mt.defaultValue, w.stat, s, a.AlarmName, w.stat, op_text[w.op], w.threshold]) if {
+	w := view(a, mt)
+	s := among_defaults(w.stat, metric_value(mt), mt.defaultValue)
+	not breaches(w.op, s, w.threshold)
+} else := sprintf("alarm %s needs %d breaching datapoints out of %d, and one event breaches one period", [a.AlarmName, needed(a), object.get(a, "EvaluationPeriods", 1)]) if {
+	needed(a) > 1
+	not others_breach(a, mt)
+}
+
+# fires(a, f, mt): one event matching f makes alarm a fire.
+fires(a, f, mt) if not silent(a, f, mt)
+
+metric_value(mt) := to_number(mt.metricValue) if regex.match(`^\s*[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*$`, mt.metricValue)
+
+op_text := {
+	"GreaterThanOrEqualToThreshold": ">=",
+	"GreaterThanThreshold": ">",
+	"LessThanThreshold": "<",
+	"LessThanOrEqualToThreshold": "<=",
+}
+
+# view(a, mt) is what the alarm computes from the metric: a statistic, a
+# comparison and a threshold; or a problem that stops it.
+view(a, mt) := {"stat": stat, "op": a.ComparisonOperator, "threshold": a.Threshold} if {
+	a.MetricName
+	stat := object.get(a, "Statistic", object.get(a, "ExtendedStatistic", ""))
+} else := {"problem": sprintf("alarm %s has no threshold (%s)", [a.AlarmName, object.get(a, "ThresholdMetricId", "a threshold metric")])} if {
+	not is_number(a.Threshold)
+} else := {"stat": q.MetricStat.Stat, "op": a.ComparisonOperator, "threshold": a.Threshold} if {
+	q := stat_query(a, mt)
+	returned(a).Id == q.Id
+} else := {"stat": q.MetricStat.Stat, "op": a.ComparisonOperator, "threshold": a.Threshold} if {
+	q := stat_query(a, mt)
+	fills(returned(a).Expression, q.Id)
+} else := {"problem": sprintf("alarm %s fires on the expression %s, which trailwatch does not evaluate; it cannot tell that one event makes it fire", [a.AlarmName, object.get(returned(a), "Expression", "(none)")])}
+
+stat_query(a, mt) := [q |
+	some q in a.Metrics
+	m := q.MetricStat.Metric
+	m.MetricName == mt.metricName
+	m.Namespace == mt.metricNamespace
+][0]
+
+returned(a) := [q |
+	some q in a.Metrics
+	object.get(q, "ReturnData", true) == true
+][0]
+
+# fills(e, id): e is FILL(id, value), which leaves the periods that have
+# data as they are.
+fills(e, id) if regex.match(sprintf(`^\s*FILL\(\s*%s\s*,\s*[^)]*\)\s*$`, [id]), e)
+
+# kind(stat) is how a statistic treats the values of a period.
+kind(stat) := "sum" if stat == "Sum"
+
+kind(stat) := "count" if stat == "SampleCount"
+
+kind(stat) := "min" if stat == "Minimum"
+
+kind(stat) := "max" if stat == "Maximum"
+
+kind(stat) := "mean" if stat == "Average"
+
+kind(stat) := "mean" if regex.match(`^(p|tm|wm)[0-9]+(\.[0-9]+)?$|^(TM|WM)\([^)]*\)$|^IQM$`, stat)
+
+kind(stat) := "count" if regex.match(`^tc[0-9]+(\.[0-9]+)?$|^TC\([^)]*\)$`, stat)
+
+kind(stat) := "sum" if regex.match(`^ts[0-9]+(\.[0-9]+)?$|^TS\([^)]*\)$`, stat)
+
+# one_event(stat, v) is the statistic of a period holding the value v alone.
+one_event(stat, _) := 1 if kind(stat) == "count"
+
+one_event(stat, v) := v if kind(stat) != "count"
+
+# among_defaults(stat, v, d) is the statistic of a period holding v and a
+# great many d: "+inf" and "-inf" for sums and counts that grow without
+# bound.
+among_defaults(stat, _, _) := "+inf" if kind(stat) == "count"
+
+among_defaults(stat, v, d) := v if {
+	kind(stat) == "sum"
+	d == 0
+}
+
+among_defaults(stat, _, d) := "+inf" if {
+	kind(stat) == "sum"
+	d > 0
+}
+
+among_defaults(stat, _, d) := "-inf" if {
+	kind(stat) == "sum"
+	d < 0
+}
+
+among_defaults(stat, _, d) := d if kind(stat) == "mean"
+
+among_defaults(stat, v, d) := min([v, d]) if kind(stat) == "min"
+
+among_defaults(stat, v, d) := max([v, d]) if kind(stat) == "max"
+
+breaches("GreaterThanOrEqualToThreshold", s, t) if {
+	is_number(s)
+	s >= t
+}
+
+breaches("GreaterThanThreshold", s, t) if {
+	is_number(s)
+	s > t
+}
+
+breaches("LessThanThreshold", s, t) if {
+	is_number(s)
+	s < t
+}
+
+breaches("LessThanOrEqualToThreshold", s, t) if {
+	is_number(s)
+	s <= t
+}
+
+breaches(op, "+inf", _) if op in {"GreaterThanOrEqualToThreshold", "GreaterThanThreshold"}
+
+breaches(op, "-inf", _) if op in {"LessThanThreshold", "LessThanOrEqualToThreshold"}
+
+# needed(a) is how many breaching datapoints the alarm needs.
+needed(a) := object.get(a, "DatapointsToAlarm", object.get(a, "EvaluationPeriods", 1)) if {
+	object.get(a, "DatapointsToAlarm", 0) > 0
+} else := object.get(a, "EvaluationPeriods", 1)
+
+# others_breach: the periods around the event breach without it: missing
+# data treated as breaching, or default values that breach on their own.
+others_breach(a, mt) if {
+	not mt.defaultValue
+	a.TreatMissingData == "breaching"
+}
+
+others_breach(a, mt) if {
+	w := view(a, mt)
+	s := among_defaults(w.stat, mt.defaultValue, mt.defaultValue)
+	breaches(w.op, s, w.threshold)
+}

@@ -58,32 +58,41 @@ lg_break(c, ref) := lib.brk("log_group", "FAIL", c.trail, sprintf("its log group
 } else := lib.brk("log_group", "ERROR", c.trail, sprintf("its log group %s (account %s, %s) was not collected", [ref.name, ref.account, ref.region]), "")
 
 # filter_path(c, ref, f, mt) is one metric a filter publishes, with the
-# complete chains past it and the breaks of the others.
+# complete chains past it and the breaks of the others. Only an alarm that
+# one event makes fire (lib.alarms) carries the chain on.
 filter_path(c, ref, f, mt) := {
 	"filter": f,
 	"mt": mt,
 	"complete": [chain |
-		some a in watching
+		some a in firing
 		a.ActionsEnabled == true
 		some arn in alarms.sns_actions(a)
 		tp := sns.find(arn)
 		sns.confirmed(tp) > 0
 		chain := {"alarm": a, "topic": tp}
 	],
-	"breaks": past_filter_breaks(c, ref, f, mt, watching),
+	"breaks": past_filter_breaks(c, ref, f, mt, watching, firing),
 } if {
 	watching := alarms.watching(ref, mt)
+	firing := [a | some a in watching; alarms.fires(a, f, mt)]
 }
 
-past_filter_breaks(c, ref, f, mt, watching) := {lib.brk("alarm", "ERROR", c.trail, sprintf("no alarm seen on metric %s of filter %s, and the alarms of %s could not all be read (%s)", [alarms.metric_name(mt), f.filterName, ref.region, lib.call_failure(ref.account, ref.region, "DescribeAlarms", "")]), "")} if {
+past_filter_breaks(c, ref, f, mt, watching, firing) := {lib.brk("alarm", "ERROR", c.trail, sprintf("no alarm seen on metric %s of filter %s, and the alarms of %s could not all be read (%s)", [alarms.metric_name(mt), f.filterName, ref.region, lib.call_failure(ref.account, ref.region, "DescribeAlarms", "")]), "")} if {
 	count(watching) == 0
 	alarms.incomplete(ref)
-} else := {lib.brk("alarm", "FAIL", c.trail, sprintf("no alarm watches metric %s of filter %s%s", [alarms.metric_name(mt), f.filterName, alarms.hint(ref, mt)]), alarms.put_alarm(ref, mt, sns.known_topic(ref.account, ref.region)))} if {
+} else := {lib.brk("alarm", "FAIL", c.trail, sprintf("no alarm watches metric %s of filter %s%s", [alarms.metric_name(mt), f.filterName, alarms.hint(ref, mt)]), alarms.put_alarm(ref, mt.metricName, mt, sns.known_topic(ref.account, ref.region)))} if {
 	count(watching) == 0
-} else := {late_break(ref, b) |
-	some a in watching
-	some b in alarm_breaks(c, ref, a)
-}
+} else := union({
+	{late_break(ref, b) |
+		some a in watching
+		why := alarms.silent(a, f, mt)
+		b := lib.brk("alarm", "FAIL", c.trail, why, alarms.refire(ref, a, f, mt, sns.known_topic(ref.account, ref.region)))
+	},
+	{late_break(ref, b) |
+		some a in firing
+		some b in alarm_breaks(c, ref, a)
+	},
+})
 
 # alarm_breaks(c, ref, a) are the breaks past one alarm on the metric.
 alarm_breaks(c, ref, a) := {lib.brk("alarm_actions", "FAIL", c.trail, sprintf("alarm %s has its actions disabled", [a.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [ref.region, a.AlarmName]))} if {

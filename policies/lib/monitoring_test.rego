@@ -411,3 +411,85 @@ test_error_the_same_trail_twice_is_judged_once if {
 	r := verdict_of(twice)
 	r.status == "PASS"
 }
+
+# --- the alarm must fire on one matching event ---
+
+with_metric(patch) := object.union(base_region, {"log_groups": [{"logGroupName": fixture.log_group, "metricFilters": [object.union(fixture.filter("probe", probe_pattern), {"metricTransformations": [object.union(fixture.filter("probe", probe_pattern).metricTransformations[0], patch)]})]}]})
+
+test_fail_alarm_less_than_zero if {
+	region := with_alarm({"ComparisonOperator": "LessThanThreshold", "Threshold": 0})
+	fails_with(region, "trail main: filter probe publishes 1 for each event (metricValue 1), so one event makes the Sum 1, and alarm probe fires when Sum < 0")
+	result_for(region).remediation == "aws cloudwatch put-metric-alarm --region us-east-1 --alarm-name probe --metric-name probe --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions arn:aws:sns:us-east-1:111122223333:alerts"
+}
+
+test_fail_threshold_above_one_event if fails_with(with_alarm({"Threshold": 5}), "one event makes the Sum 1, and alarm probe fires when Sum >= 5")
+
+test_fail_metric_value_zero if {
+	region := with_metric({"metricValue": "0"})
+	fails_with(region, "filter probe publishes 0 for each event (metricValue 0), so one event makes the Sum 0")
+	startswith(result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern")
+}
+
+test_fail_metric_value_from_the_event if fails_with(with_metric({"metricValue": "$.requestParameters.count"}), `filter probe publishes "$.requestParameters.count" for each event, not a number`)
+
+test_pass_average_without_default if passes(with_alarm({"Statistic": "Average"}))
+
+test_fail_average_with_default_zero if fails_with(
+	object.union(with_metric({"defaultValue": 0}), {"metric_alarms": [object.union(fixture.alarm("probe"), {"Statistic": "Average"})]}),
+	"filter probe has the default value 0, which it publishes for every other log event: with one event among many, the Average of the period tends to 0, and alarm probe fires when Average >= 1",
+)
+
+test_pass_sum_with_default_zero if passes(with_metric({"defaultValue": 0}))
+
+test_fail_sum_with_negative_default if fails_with(with_metric({"defaultValue": -1}), "the Sum of the period tends to -inf")
+
+test_pass_sample_count_whatever_the_value if passes(object.union(with_metric({"metricValue": "0"}), {"metric_alarms": [object.union(fixture.alarm("probe"), {"Statistic": "SampleCount"})]}))
+
+test_pass_percentile if passes(object.union(with_alarm({}), {"metric_alarms": [object.union(object.remove(fixture.alarm("probe"), ["Statistic"]), {"ExtendedStatistic": "p99"})]}))
+
+test_fail_unknown_statistic if fails_with(object.union(with_alarm({}), {"metric_alarms": [object.union(object.remove(fixture.alarm("probe"), ["Statistic"]), {"ExtendedStatistic": "PR(1:)"})]}), "alarm probe fires on PR(1:), which trailwatch does not evaluate")
+
+test_fail_several_datapoints if fails_with(with_alarm({"EvaluationPeriods": 3, "DatapointsToAlarm": 2}), "alarm probe needs 2 breaching datapoints out of 3, and one event breaches one period")
+
+test_fail_several_periods if fails_with(with_alarm({"EvaluationPeriods": 2}), "alarm probe needs 2 breaching datapoints out of 2")
+
+test_pass_several_periods_with_missing_data_breaching if passes(with_alarm({"EvaluationPeriods": 2, "TreatMissingData": "breaching"}))
+
+test_pass_one_of_several_datapoints if passes(with_alarm({"EvaluationPeriods": 5, "DatapointsToAlarm": 1}))
+
+test_fail_anomaly_detection_band if fails_with(
+	object.union(base_region, {"metric_alarms": [{
+		"AlarmName": "band",
+		"ActionsEnabled": true,
+		"AlarmActions": [fixture.topic_arn],
+		"Metrics": [
+			{"Id": "m1", "MetricStat": {"Metric": {"Namespace": "CISBenchmark", "MetricName": "probe"}, "Period": 300, "Stat": "Sum"}, "ReturnData": true},
+			{"Id": "ad1", "Expression": "ANOMALY_DETECTION_BAND(m1, 2)", "ReturnData": true},
+		],
+		"ThresholdMetricId": "ad1",
+		"ComparisonOperator": "GreaterThanUpperThreshold",
+		"EvaluationPeriods": 1,
+	}]}),
+	"alarm band compares with an anomaly-detection band (GreaterThanUpperThreshold), which one event need not cross",
+)
+
+test_fail_metric_math_beyond_reach if fails_with(
+	object.union(base_region, {"metric_alarms": [{
+		"AlarmName": "math",
+		"ActionsEnabled": true,
+		"AlarmActions": [fixture.topic_arn],
+		"Metrics": [
+			{"Id": "m1", "MetricStat": {"Metric": {"Namespace": "CISBenchmark", "MetricName": "probe"}, "Period": 300, "Stat": "Sum"}, "ReturnData": false},
+			{"Id": "e1", "Expression": "RATE(m1)", "ReturnData": true},
+		],
+		"Threshold": 1,
+		"ComparisonOperator": "GreaterThanOrEqualToThreshold",
+		"EvaluationPeriods": 1,
+	}]}),
+	"alarm math fires on the expression RATE(m1), which trailwatch does not evaluate",
+)
+
+test_pass_one_firing_alarm_among_silent_ones if passes(object.union(base_region, {"metric_alarms": [
+	object.union(fixture.alarm("probe"), {"AlarmName": "a-silent", "Threshold": 10}),
+	fixture.alarm("probe"),
+]}))

@@ -1,0 +1,65 @@
+package controls.vpc_changes_test
+
+import data.controls.vpc_changes as control
+import data.lib.fixture
+
+# What is this control's own: the records its filter must catch and those
+# it should leave alone. The chain's failure modes are tested once, in
+# lib/monitoring_test.rego.
+
+benchmark := "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }"
+
+result_for(pattern) := r if {
+	r := control.result with input as fixture.snapshot([fixture.with_pattern(pattern)])
+}
+
+result_in(version, pattern) := r if {
+	r := control.result with input as object.union(fixture.snapshot([fixture.with_pattern(pattern)]), {"benchmark": version})
+}
+
+passes(pattern) if result_for(pattern).status == "PASS"
+
+fails_with(pattern, text) if {
+	r := result_for(pattern)
+	r.status == "FAIL"
+	contains(r.reason, text)
+}
+
+test_pass_benchmark_pattern if {
+	r := result_for(benchmark)
+	r.status == "PASS"
+	r.control_id == "vpc-changes"
+	startswith(r.reason, "VPC changes reach a human: trail main -> log group cloudtrail-logs -> filter probe")
+}
+
+test_pass_result_carries_metadata if {
+	r := result_for(benchmark)
+	r.title != ""
+	r.severity == "medium"
+	{"name": "AWS Security Hub", "id": "CloudWatch.14"} in r.frameworks
+	some f in r.frameworks
+	f.id == "4.14"
+	"v5.0.0" in f.versions
+}
+
+test_pass_quoted_values if passes(`{ ($.eventName = "CreateVpc") || ($.eventName = "DeleteVpc") || ($.eventName = "ModifyVpcAttribute") || ($.eventName = "AcceptVpcPeeringConnection") || ($.eventName = "CreateVpcPeeringConnection") || ($.eventName = "DeleteVpcPeeringConnection") || ($.eventName = "RejectVpcPeeringConnection") || ($.eventName = "AttachClassicLinkVpc") || ($.eventName = "DetachClassicLinkVpc") || ($.eventName = "DisableVpcClassicLink") || ($.eventName = "EnableVpcClassicLink") }`)
+
+test_pass_reordered_clauses if passes("{ ($.eventName = EnableVpcClassicLink) || ($.eventName = DisableVpcClassicLink) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = ModifyVpcAttribute) || ($.eventName = DeleteVpc) || ($.eventName = CreateVpc) }")
+
+test_pass_newlines if passes("{\n  ($.eventName=CreateVpc)\n  || ($.eventName=DeleteVpc)\n  || ($.eventName=ModifyVpcAttribute)\n  || ($.eventName=AcceptVpcPeeringConnection)\n  || ($.eventName=CreateVpcPeeringConnection)\n  || ($.eventName=DeleteVpcPeeringConnection)\n  || ($.eventName=RejectVpcPeeringConnection)\n  || ($.eventName=AttachClassicLinkVpc)\n  || ($.eventName=DetachClassicLinkVpc)\n  || ($.eventName=DisableVpcClassicLink)\n  || ($.eventName=EnableVpcClassicLink)\n}")
+
+test_pass_event_source_guard if passes("{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink)) }")
+
+test_fail_misses_an_event if fails_with("{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) }", "filter probe misses EnableVpcClassicLink")
+
+test_fail_and_instead_of_or if fails_with("{ ($.eventName = CreateVpc) && ($.eventName = DeleteVpc) && ($.eventName = ModifyVpcAttribute) && ($.eventName = AcceptVpcPeeringConnection) && ($.eventName = CreateVpcPeeringConnection) && ($.eventName = DeleteVpcPeeringConnection) && ($.eventName = RejectVpcPeeringConnection) && ($.eventName = AttachClassicLinkVpc) && ($.eventName = DetachClassicLinkVpc) && ($.eventName = DisableVpcClassicLink) && ($.eventName = EnableVpcClassicLink) }", "filter probe misses CreateVpc, DeleteVpc, ModifyVpcAttribute, AcceptVpcPeeringConnection, CreateVpcPeeringConnection, DeleteVpcPeeringConnection, RejectVpcPeeringConnection, AttachClassicLinkVpc, DetachClassicLinkVpc, DisableVpcClassicLink, EnableVpcClassicLink")
+
+test_fail_only_assumed_roles if fails_with("{ (($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink)) && ($.userIdentity.type = AssumedRole) }", "catches CreateVpc, DeleteVpc, ModifyVpcAttribute, AcceptVpcPeeringConnection, CreateVpcPeeringConnection, DeleteVpcPeeringConnection, RejectVpcPeeringConnection, AttachClassicLinkVpc, DetachClassicLinkVpc, DisableVpcClassicLink, EnableVpcClassicLink only when called by an assumed role with an SDK in ap-southeast-2 or an IAM Identity Center user in the console, in us-west-2")
+
+test_fail_only_successful_calls if fails_with("{ (($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink)) && ($.errorCode NOT EXISTS) }", "or an IAM Identity Center user in the console, in us-west-2 or a federated user in eu-central-1")
+
+test_pass_catch_all_is_noisy if {
+	r := result_for("{ $.eventName = * }")
+	r.status == "PASS"
+	contains(r.reason, "also matches VPCs described (DescribeVpcs)")
+}
