@@ -17,6 +17,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	fs.Var(&policyDirs, "policy", "directory of Rego policies and data to use instead of the built-in ones (repeatable)")
 	fs.Var(&controls, "control", "apply only this control (repeatable; default: every control of the benchmark version)")
 	benchmark := fs.String("benchmark", "", "judge by this version of the CIS AWS Foundations Benchmark (e.g. v3.0.0 or cis-aws-v3.0.0; default: the newest)")
+	strict := fs.Bool("strict", false, "also apply Security Hub's reading: a filter passes only if its pattern is the benchmark's text (whitespace aside)")
 	format := fs.String("format", "text", "report format: text or json")
 	output := fs.String("o", "", "write the report to `FILE` instead of standard output")
 	verbose := fs.Bool("v", false, "text format: show evidence, frameworks and remediation under each result")
@@ -28,7 +29,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		fs.Usage()
 		return usageError("evaluate needs at least one snapshot file")
 	}
-	renderer, err := report.NewRenderer(*format, *verbose)
+	renderer, err := report.NewRenderer(*format, report.Options{Verbose: *verbose})
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
@@ -49,7 +50,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return fmt.Errorf("%s: no accounts in the snapshot, nothing to judge", paths[0])
 	}
 
-	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Benchmark: *benchmark})
+	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Benchmark: *benchmark, Strict: *strict})
 	if err != nil {
 		return err
 	}
@@ -59,6 +60,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	}
 	rep := report.New("trailwatch", toolVersion(), paths, results)
 	rep.Benchmark = ev.Benchmark()
+	rep.Strict = ev.Strict()
 
 	// Render completely before writing anything: an error never leaves a
 	// partial report that looks complete.

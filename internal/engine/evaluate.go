@@ -23,6 +23,9 @@ type Selection struct {
 	// Benchmark is a CIS benchmark version ("v3.0.0", or "cis-aws-v3.0.0");
 	// empty means the newest the policies know.
 	Benchmark string
+	// Strict adds Security Hub's reading to the semantic one: a filter
+	// passes only if its pattern is the benchmark's text.
+	Strict bool
 }
 
 // SelectionError is a --control or --benchmark that the policies do not
@@ -37,6 +40,7 @@ type Evaluator struct {
 	policies  *Policies
 	controls  []Control
 	benchmark string
+	strict    bool
 	query     rego.PreparedEvalQuery
 	cache     *runCache
 }
@@ -48,12 +52,15 @@ func (e *Evaluator) Controls() []Control { return slices.Clone(e.controls) }
 // know none).
 func (e *Evaluator) Benchmark() string { return e.benchmark }
 
+// Strict reports whether Security Hub's textual reading is applied too.
+func (e *Evaluator) Strict() bool { return e.strict }
+
 // Prepare compiles, once, one query that judges an account with every
 // selected control. One query rather than one per control lets the
 // controls share what they have in common: the chain from each trail to
 // its alarms and topics is worked out once per account.
 func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, error) {
-	e := &Evaluator{policies: p, cache: newRunCache(p.memoized)}
+	e := &Evaluator{policies: p, cache: newRunCache(p.memoized), strict: sel.Strict}
 	if err := e.selectBenchmark(sel.Benchmark); err != nil {
 		return nil, err
 	}
@@ -154,6 +161,9 @@ func (e *Evaluator) Evaluate(ctx context.Context, snap *snapshot.Snapshot) ([]re
 		input.Insert(ast.StringTerm("account_id"), ast.StringTerm(acc.AccountID))
 		if e.benchmark != "" {
 			input.Insert(ast.StringTerm("benchmark"), ast.StringTerm(e.benchmark))
+		}
+		if e.strict {
+			input.Insert(ast.StringTerm("strict"), ast.BooleanTerm(true))
 		}
 		res, err := e.evalAccount(ctx, input, acc.AccountID)
 		if err != nil {

@@ -58,9 +58,11 @@ type Report struct {
 	Snapshots []string `json:"snapshots"`
 	// Benchmark is the CIS AWS Foundations Benchmark version the controls
 	// were judged by.
-	Benchmark string   `json:"benchmark,omitempty"`
-	Summary   Summary  `json:"summary"`
-	Results   []Result `json:"results"`
+	Benchmark string `json:"benchmark,omitempty"`
+	// Strict says Security Hub\'s textual reading was applied as well.
+	Strict  bool     `json:"strict,omitempty"`
+	Summary Summary  `json:"summary"`
+	Results []Result `json:"results"`
 }
 
 // Summary counts results by status.
@@ -113,16 +115,35 @@ type Renderer interface {
 	Render(w io.Writer, r *Report) error
 }
 
-// Formats lists the formats Renderer knows, for help texts.
-var Formats = []string{"text", "json"}
+// Options shape how a renderer writes.
+type Options struct {
+	// Verbose adds each result's evidence and remediation (text).
+	Verbose bool
+}
+
+// formats is the registry of renderers, by the name --format takes.
+var formats = map[string]func(Options) Renderer{
+	"text": func(o Options) Renderer { return Text{Verbose: o.Verbose} },
+	"json": func(Options) Renderer { return JSON{} },
+}
+
+// Formats lists the format names, sorted, for help texts and errors.
+func Formats() []string {
+	names := make([]string, 0, len(formats))
+	for n := range formats {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
 
 // NewRenderer returns the renderer for a format name.
-func NewRenderer(format string, verbose bool) (Renderer, error) {
-	switch format {
-	case "text", "":
-		return Text{Verbose: verbose}, nil
-	case "json":
-		return JSON{}, nil
+func NewRenderer(format string, opts Options) (Renderer, error) {
+	if format == "" {
+		format = "text"
 	}
-	return nil, fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats, ", "))
+	if f, ok := formats[format]; ok {
+		return f(opts), nil
+	}
+	return nil, fmt.Errorf("unknown format %q; use one of %s", format, strings.Join(Formats(), ", "))
 }

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -21,11 +23,30 @@ const (
 	exTrailARN = "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events"
 	exLogGroup = "aws-cloudtrail-logs-111122223333"
 	exTopic    = "arn:aws:sns:us-east-1:111122223333:security-alerts"
-	exPattern  = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }"
 )
 
+// section is the CIS monitoring section as the benchmark's remediation
+// sets it up (the newest version's patterns): one metric filter per
+// control, each publishing a metric of its name to CISBenchmark.
+var section = []struct{ name, pattern string }{
+	{"CloudTrailConfigChanges", `{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }`},
+	{"CMKDisableOrDeletion", `{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }`},
+	{"AWSConfigChanges", `{ ($.eventSource = config.amazonaws.com) && (($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }`},
+	{"ConsoleAuthenticationFailures", `{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }`},
+	{"ConsoleSigninWithoutMFA", `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`},
+	{"IAMPolicyChanges", `{ ($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy) }`},
+	{"NACLChanges", `{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }`},
+	{"NetworkGatewayChanges", `{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }`},
+	{"OrganizationsChanges", `{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = AcceptHandshake) || ($.eventName = AttachPolicy) || ($.eventName = CreateAccount) || ($.eventName = CreateOrganizationalUnit) || ($.eventName = CreatePolicy) || ($.eventName = DeclineHandshake) || ($.eventName = DeleteOrganization) || ($.eventName = DeleteOrganizationalUnit) || ($.eventName = DeletePolicy) || ($.eventName = DetachPolicy) || ($.eventName = DisablePolicyType) || ($.eventName = EnablePolicyType) || ($.eventName = InviteAccountToOrganization) || ($.eventName = LeaveOrganization) || ($.eventName = MoveAccount) || ($.eventName = RemoveAccountFromOrganization) || ($.eventName = UpdatePolicy) || ($.eventName = UpdateOrganizationalUnit)) }`},
+	{"RootAccountUsage", `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`},
+	{"RouteTableChanges", `{ ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }`},
+	{"S3BucketPolicyChanges", `{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }`},
+	{"SecurityGroupChanges", `{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) || ($.eventName = ModifySecurityGroupRules) }`},
+	{"UnauthorizedAPICalls", `{ ($.errorCode =*UnauthorizedOperation) || ($.errorCode =AccessDenied*) && ($.sourceIPAddress!=delivery.logs.amazonaws.com) && ($.eventName!=HeadBucket) }`},
+	{"VPCChanges", `{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }`},
+}
+
 func compliant() *Snapshot {
-	threshold := 1.0
 	return &Snapshot{
 		FormatVersion: FormatVersion,
 		Generator:     "trailwatch example",
@@ -55,32 +76,8 @@ func compliant() *Snapshot {
 						},
 						GetEventSelectors: &EventSelectors{EventSelectors: []EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}},
 					}},
-					LogGroups: []LogGroup{{
-						LogGroupName: exLogGroup,
-						MetricFilters: []MetricFilter{{
-							FilterName:    "CloudTrailConfigChanges",
-							FilterPattern: exPattern,
-							LogGroupName:  exLogGroup,
-							CreationTime:  1767600000000,
-							MetricTransformations: []MetricTransformation{{
-								MetricName: "CloudTrailConfigChanges", MetricNamespace: "CISBenchmark", MetricValue: "1",
-							}},
-						}},
-					}},
-					MetricAlarms: []MetricAlarm{{
-						AlarmName:          "CloudTrailConfigChanges",
-						AlarmArn:           "arn:aws:cloudwatch:us-east-1:111122223333:alarm:CloudTrailConfigChanges",
-						ActionsEnabled:     true,
-						AlarmActions:       []string{exTopic},
-						StateValue:         "INSUFFICIENT_DATA",
-						MetricName:         "CloudTrailConfigChanges",
-						Namespace:          "CISBenchmark",
-						Statistic:          "Sum",
-						Period:             300,
-						EvaluationPeriods:  1,
-						Threshold:          &threshold,
-						ComparisonOperator: "GreaterThanOrEqualToThreshold",
-					}},
+					LogGroups:    []LogGroup{{LogGroupName: exLogGroup, MetricFilters: sectionFilters()}},
+					MetricAlarms: sectionAlarms(),
 					Topics: []Topic{{
 						TopicArn:   exTopic,
 						Attributes: map[string]string{"SubscriptionsConfirmed": "1", "SubscriptionsPending": "0", "DisplayName": ""},
@@ -100,6 +97,7 @@ func compliant() *Snapshot {
 }
 
 // The examples, by file name: what each changes in the compliant account.
+// Links of the trail break every control; the others break one.
 var examples = map[string]func(s *Snapshot){
 	"compliant.json": func(*Snapshot) {},
 	"broken-not-multi-region.json": func(s *Snapshot) {
@@ -119,32 +117,85 @@ var examples = map[string]func(s *Snapshot){
 	},
 	"broken-filter-on-other-log-group.json": func(s *Snapshot) {
 		lg := &home(s).LogGroups[0]
+		other := LogGroup{LogGroupName: "application-logs"}
+		for _, f := range lg.MetricFilters {
+			f.LogGroupName = other.LogGroupName
+			other.MetricFilters = append(other.MetricFilters, f)
+		}
 		lg.MetricFilters = []MetricFilter{}
-		other := compliant().Accounts[0].Regions[0].LogGroups[0]
-		other.LogGroupName = "application-logs"
-		other.MetricFilters[0].LogGroupName = "application-logs"
 		home(s).LogGroups = append(home(s).LogGroups, other)
 	},
 	"broken-filter-misses-event.json": func(s *Snapshot) {
-		home(s).LogGroups[0].MetricFilters[0].FilterPattern = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }"
+		filter(s, "CloudTrailConfigChanges").FilterPattern = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }"
 	},
 	"broken-filter-and-instead-of-or.json": func(s *Snapshot) {
-		home(s).LogGroups[0].MetricFilters[0].FilterPattern = "{ ($.eventName = CreateTrail) && ($.eventName = UpdateTrail) && ($.eventName = DeleteTrail) && ($.eventName = StartLogging) && ($.eventName = StopLogging) }"
+		filter(s, "CloudTrailConfigChanges").FilterPattern = "{ ($.eventName = CreateTrail) && ($.eventName = UpdateTrail) && ($.eventName = DeleteTrail) && ($.eventName = StartLogging) && ($.eventName = StopLogging) }"
+	},
+	"broken-filter-assumed-roles-only.json": func(s *Snapshot) {
+		f := filter(s, "IAMPolicyChanges")
+		f.FilterPattern = "{ (" + strings.Trim(f.FilterPattern, "{} ") + ") && ($.userIdentity.type = AssumedRole) }"
+	},
+	"broken-filter-security-groups-before-v5.json": func(s *Snapshot) {
+		f := filter(s, "SecurityGroupChanges")
+		f.FilterPattern = strings.Replace(f.FilterPattern, " || ($.eventName = ModifySecurityGroupRules)", "", 1)
 	},
 	"broken-alarm-other-namespace.json": func(s *Snapshot) {
-		home(s).MetricAlarms[0].Namespace = "CloudTrailMetrics"
+		alarm(s, "CloudTrailConfigChanges").Namespace = "CloudTrailMetrics"
 	},
 	"broken-alarm-actions-disabled.json": func(s *Snapshot) {
-		home(s).MetricAlarms[0].ActionsEnabled = false
+		alarm(s, "CloudTrailConfigChanges").ActionsEnabled = false
 	},
 	"broken-alarm-notifies-nothing.json": func(s *Snapshot) {
-		home(s).MetricAlarms[0].AlarmActions = []string{}
-		home(s).Topics = nil
+		alarm(s, "CloudTrailConfigChanges").AlarmActions = []string{}
+	},
+	"broken-alarm-cannot-fire.json": func(s *Snapshot) {
+		// Security Hub's guide suggests the Average statistic; with a
+		// default value of 0 one refusal among many events averages
+		// below 1.
+		zero := 0.0
+		filter(s, "UnauthorizedAPICalls").MetricTransformations[0].DefaultValue = &zero
+		alarm(s, "UnauthorizedAPICalls").Statistic = "Average"
+	},
+	"broken-metric-value-zero.json": func(s *Snapshot) {
+		filter(s, "RootAccountUsage").MetricTransformations[0].MetricValue = "0"
 	},
 	"broken-topic-no-subscription.json": func(s *Snapshot) {
 		tp := &home(s).Topics[0]
 		tp.Subscriptions[0].SubscriptionArn = "PendingConfirmation"
 		tp.Attributes["SubscriptionsConfirmed"], tp.Attributes["SubscriptionsPending"] = "0", "1"
+	},
+	"compliant-reworded.json": func(s *Snapshot) {
+		// Every filter written otherwise than the benchmark: it passes,
+		// but not Security Hub's (or --strict's) reading.
+		for i := range home(s).LogGroups[0].MetricFilters {
+			f := &home(s).LogGroups[0].MetricFilters[i]
+			f.FilterPattern = strings.ReplaceAll(strings.ReplaceAll(f.FilterPattern, " || ", "||"), "{ ", "{")
+			f.FilterPattern = strings.ReplaceAll(f.FilterPattern, ")||(", ") || (")
+			f.FilterPattern = "{ (" + strings.Trim(f.FilterPattern, "{} ") + ") }"
+		}
+	},
+	"organization.json": func(s *Snapshot) {
+		// The management account's organization trail, as its members see
+		// it: a member is judged through the owner's record of the trail
+		// and the chain in the owner account. A member whose role could
+		// not be assumed has no region, and every control is ERROR there.
+		const mgmt = "999988887777"
+		org := rehome(s, mgmt)
+		r := org.Accounts[0].Regions
+		t := &r[slices.IndexFunc(r, func(x Region) bool { return x.Region == exRegion })].Trails[0]
+		t.Name, t.TrailARN, t.IsOrganizationTrail = "organization-trail", "arn:aws:cloudtrail:us-east-1:"+mgmt+":trail/organization-trail", true
+		member := *t
+		member.GetTrailStatus, member.GetEventSelectors = nil, nil
+		s.Accounts = append(org.Accounts,
+			Account{AccountID: exAccount, CallerArn: "arn:aws:sts::111122223333:assumed-role/SecurityAudit/trailwatch", Regions: []Region{
+				{Region: exRegion, Trails: []Trail{member}},
+				{Region: "eu-west-1", Trails: []Trail{member}},
+			}},
+			Account{AccountID: "444455556666", Regions: []Region{}, Errors: []CallError{{
+				Service: "sts", Operation: "AssumeRole", ErrorCode: "AccessDenied", HTTPStatus: 403,
+				Message: "User: arn:aws:sts::999988887777:assumed-role/OrganizationAudit/trailwatch is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/SecurityAudit",
+			}}},
+		)
 	},
 	"error-alarms-unreadable.json": func(s *Snapshot) {
 		r := home(s)
@@ -158,7 +209,65 @@ var examples = map[string]func(s *Snapshot){
 	},
 }
 
+func sectionFilters() []MetricFilter {
+	var out []MetricFilter
+	for _, c := range section {
+		out = append(out, MetricFilter{
+			FilterName: c.name, FilterPattern: c.pattern, LogGroupName: exLogGroup, CreationTime: 1767600000000,
+			MetricTransformations: []MetricTransformation{{MetricName: c.name, MetricNamespace: "CISBenchmark", MetricValue: "1"}},
+		})
+	}
+	return out
+}
+
+func sectionAlarms() []MetricAlarm {
+	var out []MetricAlarm
+	for _, c := range section {
+		threshold := 1.0
+		out = append(out, MetricAlarm{
+			AlarmName:          c.name,
+			AlarmArn:           "arn:aws:cloudwatch:us-east-1:111122223333:alarm:" + c.name,
+			ActionsEnabled:     true,
+			AlarmActions:       []string{exTopic},
+			StateValue:         "INSUFFICIENT_DATA",
+			MetricName:         c.name,
+			Namespace:          "CISBenchmark",
+			Statistic:          "Sum",
+			Period:             300,
+			EvaluationPeriods:  1,
+			Threshold:          &threshold,
+			ComparisonOperator: "GreaterThanOrEqualToThreshold",
+		})
+	}
+	return out
+}
+
 func home(s *Snapshot) *Region { return &s.Accounts[0].Regions[0] }
+
+// rehome is the compliant account moved to another account id, every ARN
+// and name that holds the id with it.
+func rehome(s *Snapshot, id string) *Snapshot {
+	data, err := s.Marshal()
+	if err != nil {
+		panic(err)
+	}
+	moved, err := Decode("rehome", []byte(strings.ReplaceAll(string(data), exAccount, id)))
+	if err != nil {
+		panic(err)
+	}
+	return moved
+}
+
+// filter and alarm find a control's metric filter and alarm by name.
+func filter(s *Snapshot, name string) *MetricFilter {
+	fs := home(s).LogGroups[0].MetricFilters
+	return &fs[slices.IndexFunc(fs, func(f MetricFilter) bool { return f.FilterName == name })]
+}
+
+func alarm(s *Snapshot, name string) *MetricAlarm {
+	as := home(s).MetricAlarms
+	return &as[slices.IndexFunc(as, func(a MetricAlarm) bool { return a.AlarmName == name })]
+}
 func trail(s *Snapshot) *Trail { return &home(s).Trails[0] }
 
 func TestExamples(t *testing.T) {

@@ -9,6 +9,7 @@
 package lib.alarms
 
 import data.lib
+import data.lib.sns
 
 # region_alarms(ref) are the alarms of the log group's account and region.
 region_alarms(ref) := object.get(lib.region(ref.account, ref.region), "metric_alarms", [])
@@ -64,17 +65,23 @@ sns_actions(a) := [x |
 # does.
 put_alarm(ref, name, mt, topic) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions %s", [ref.region, name, mt.metricName, mt.metricNamespace, topic])
 
-# refire(ref, a, f, mt, topic) is the fix for an alarm that cannot fire on
-# one event: publish 1 per event when the filter's value is the cause,
-# else replace the alarm with one that fires on one event.
-refire(ref, a, f, mt, topic) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [ref.region, ref.name, f.filterName, mt.metricName, mt.metricNamespace, f.filterPattern]) if {
+# notify(ref, name, mt) creates an alarm on a filter's metric that fires
+# on one event and notifies a topic someone is told through.
+notify(ref, name, mt) := concat("\n", array.concat(topic.steps, [put_alarm(ref, name, mt, topic.arn)])) if {
+	topic := sns.plan(ref.account, ref.region)
+}
+
+# refire(ref, a, f, mt) is the fix for an alarm that cannot fire on one
+# event: publish 1 per event when the filter's value is the cause, else
+# replace the alarm with one that fires on one event, keeping its topics.
+refire(ref, a, f, mt) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [ref.region, ref.name, f.filterName, mt.metricName, mt.metricNamespace, f.filterPattern]) if {
 	not fires_with_one(a, mt)
 	fires_with_one(a, object.union(mt, {"metricValue": "1"}))
 	not fires(a, f, mt)
 } else := put_alarm(ref, a.AlarmName, mt, actions) if {
 	actions := concat(" ", sns_actions(a))
 	actions != ""
-} else := put_alarm(ref, a.AlarmName, mt, topic)
+} else := notify(ref, a.AlarmName, mt)
 
 fires_with_one(a, mt) if {
 	w := view(a, mt)

@@ -55,7 +55,9 @@ failures(account_id, region_name, operation, resource) := [e |
 ]
 
 # describe_failure(e) says what failed, for a reason.
-describe_failure(e) := sprintf("%s %s in %s failed: %s (%s)", [e.service, e.operation, e.region, e.error_code, e.message])
+describe_failure(e) := sprintf("%s %s in %s failed: %s (%s)", [e.service, e.operation, e.region, e.error_code, e.message]) if {
+	object.get(e, "region", "") != ""
+} else := sprintf("%s %s failed: %s (%s)", [e.service, e.operation, e.error_code, e.message])
 
 # result(chain, verdict) is a control's result: the control's METADATA
 # (from rego.metadata.chain() in the calling rule) with the verdict's status,

@@ -80,13 +80,13 @@ filter_path(c, ref, f, mt) := {
 past_filter_breaks(c, ref, f, mt, watching, firing) := {lib.brk("alarm", "ERROR", c.trail, sprintf("no alarm seen on metric %s of filter %s, and the alarms of %s could not all be read (%s)", [alarms.metric_name(mt), f.filterName, ref.region, lib.call_failure(ref.account, ref.region, "DescribeAlarms", "")]), "")} if {
 	count(watching) == 0
 	alarms.incomplete(ref)
-} else := {lib.brk("alarm", "FAIL", c.trail, sprintf("no alarm watches metric %s of filter %s%s", [alarms.metric_name(mt), f.filterName, alarms.hint(ref, mt)]), alarms.put_alarm(ref, mt.metricName, mt, sns.known_topic(ref.account, ref.region)))} if {
+} else := {lib.brk("alarm", "FAIL", c.trail, sprintf("no alarm watches metric %s of filter %s%s", [alarms.metric_name(mt), f.filterName, alarms.hint(ref, mt)]), alarms.notify(ref, mt.metricName, mt))} if {
 	count(watching) == 0
 } else := union({
 	{late_break(ref, b) |
 		some a in watching
 		why := alarms.silent(a, f, mt)
-		b := lib.brk("alarm", "FAIL", c.trail, why, alarms.refire(ref, a, f, mt, sns.known_topic(ref.account, ref.region)))
+		b := lib.brk("alarm", "FAIL", c.trail, why, alarms.refire(ref, a, f, mt))
 	},
 	{late_break(ref, b) |
 		some a in firing
@@ -97,7 +97,7 @@ past_filter_breaks(c, ref, f, mt, watching, firing) := {lib.brk("alarm", "ERROR"
 # alarm_breaks(c, ref, a) are the breaks past one alarm on the metric.
 alarm_breaks(c, ref, a) := {lib.brk("alarm_actions", "FAIL", c.trail, sprintf("alarm %s has its actions disabled", [a.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [ref.region, a.AlarmName]))} if {
 	not a.ActionsEnabled
-} else := {lib.brk("topic", "FAIL", c.trail, sprintf("alarm %s notifies no SNS topic", [a.AlarmName]), sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s ... --alarm-actions %s (repeat the alarm's settings and add the topic)", [ref.region, a.AlarmName, sns.known_topic(ref.account, ref.region)]))} if {
+} else := {lib.brk("topic", "FAIL", c.trail, sprintf("alarm %s notifies no SNS topic", [a.AlarmName]), alarms.notify(ref, a.AlarmName, alarm_metric(a)))} if {
 	count(alarms.sns_actions(a)) == 0
 } else := {b |
 	some arn in alarms.sns_actions(a)
@@ -145,6 +145,7 @@ compile(spec, version) := {
 	"ignore_events": [r.record | some r in ignored],
 	"needs": records.needs(required),
 	"patterns": records.patterns(spec, version),
+	"texts": {regex.replace(b.pattern, `\s+`, "") | some b in spec.benchmark; records.applies(b, version)},
 	"name": spec.name,
 	"namespace": object.get(spec, "namespace", "CISBenchmark"),
 	"text": spec.text,
@@ -187,6 +188,9 @@ noisy(pattern, cs) := [cs.ignore[i].label |
 
 filter_problem(f, cs) := sprintf("filter %s does not parse (%s)", [f.filterName, cwlogs.filter_error(f.filterPattern)]) if {
 	cwlogs.filter_error(f.filterPattern) != ""
+} else := sprintf("filter %s catches what it must, but its pattern is not the benchmark's text, which the strict reading (Security Hub's) requires", [f.filterName]) if {
+	catches(f.filterPattern, cs)
+	not acceptable(f.filterPattern, cs)
 } else := sprintf("filter %s publishes no metric", [f.filterName]) if {
 	count(missed(f.filterPattern, cs)) == 0
 } else := sprintf("filter %s %s", [f.filterName, describe_misses(missed(f.filterPattern, cs), cs)])
@@ -241,25 +245,123 @@ trail_breaks(p, cs) := {p.early} if {
 catching(p, cs) := [fp |
 	some fp in object.get(p, "filters", [])
 	catches(fp.filter.filterPattern, cs)
+	acceptable(fp.filter.filterPattern, cs)
 ]
 
-filter_break(p, cs) := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("its log group %s has no metric filter", [p.ref.name]), put_filter(p, cs))} if {
-	count(p.lg.metricFilters) == 0
-} else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("no metric filter on its log group %s catches what this control requires: %s", [p.ref.name, concat("; ", [filter_problem(f, cs) | some f in p.lg.metricFilters])]), put_filter(p, cs))}
+# --- the strict reading ---
+#
+# Security Hub's CloudWatch.1 to .14 "fail if the exact metric filters
+# prescribed by CIS are not used. Additional fields or terms cannot be
+# added to the metric filters" (its user guide, for every one of them).
+# It reads the pattern's text, not what it matches: users report that a
+# pattern differing from CIS's only in its parentheses fails (issue 32 of
+# aws-quickstart/quickstart-compliance-cis-benchmark), while the guide's
+# own patterns differ from CIS's in their spacing. trailwatch's strict
+# reading (evaluate --strict) therefore compares the pattern with each of
+# the benchmark's texts for the version being applied, whitespace
+# removed: quotes, parentheses, order and extra terms count. Without
+# --strict, a PASS whose filter is not the benchmark's text says that
+# Security Hub would fail it.
 
-# put_filter keeps the metric an existing filter on the log group publishes,
-# so alarms already on it keep working.
-put_filter(p, cs) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [p.ref.region, p.ref.name, t.filter, t.metric, t.namespace, cs.patterns[0]]) if {
-	t := existing_metric(p.lg, cs)
+strict := object.get(input, "strict", false)
+
+literal(pattern, cs) if regex.replace(pattern, `\s+`, "") in cs.texts
+
+acceptable(pattern, cs) if {
+	strict
+	literal(pattern, cs)
 }
 
-existing_metric(lg, cs) := metrics[0] if {
-	metrics := [{"filter": f.filterName, "metric": m.metricName, "namespace": m.metricNamespace} |
-		some f in lg.metricFilters
-		some m in f.metricTransformations
+acceptable(_, _) if not strict
+
+filter_break(p, cs) := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("its log group %s has no metric filter", [p.ref.name]), filter_fix(p, cs))} if {
+	count(p.lg.metricFilters) == 0
+} else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("none of the %d metric filters on its log group %s catches anything this control requires", [count(p.lg.metricFilters), p.ref.name]), filter_fix(p, cs))} if {
+	count(considered(p, cs)) == 0
+} else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("no metric filter on its log group %s catches what this control requires: %s", [p.ref.name, concat("; ", [filter_problem(f, cs) | some f in considered(p, cs)])]), filter_fix(p, cs))}
+
+# caught(f, cs) is how many of the control's records a filter catches.
+caught(f, cs) := count(cs.events) - count(j.misses) if {
+	j := judge(f.filterPattern, cs.events)
+	j.error == ""
+} else := 0
+
+# closest(p, cs) are the filters on the log group that come closest to
+# what the control requires: those that catch the most of its records,
+# some at least. A reason names them, rather than every filter of every
+# other control on the log group.
+closest(p, cs) := [f |
+	some f in p.lg.metricFilters
+	caught(f, cs) > 0
+	caught(f, cs) == max([caught(g, cs) | some g in p.lg.metricFilters])
+]
+
+# considered(p, cs) are the filters a reason names: the closest, and those
+# that do not parse (whatever they meant to catch); when none catches
+# anything, each of a few filters (a log group with one or two is likely
+# this control's attempt), or none of many.
+considered(p, cs) := named if {
+	named := array.concat(closest(p, cs), [f |
+		some f in p.lg.metricFilters
+		judge(f.filterPattern, cs.events).error != ""
+	])
+	count(named) > 0
+} else := p.lg.metricFilters if {
+	count(p.lg.metricFilters) <= 3
+} else := []
+
+# filter_fix(p, cs) is the fix for a log group where no filter catches what
+# the control requires, reusing what the account has. The control's own
+# filter, broken (one of its name, or the closest if it catches at least
+# half of the records), gets the benchmark's pattern and keeps its metric,
+# so the alarm on it keeps working (and one is added if there is none).
+# Otherwise a new filter publishes a metric of the control's name, in the
+# namespace the log group's filters already use, with an alarm that
+# notifies a topic someone is told through. A filter that catches less is
+# left alone: it may be another control's.
+filter_fix(p, cs) := concat("\n", [put_filter(p.ref, f.filterName, mt, cs.patterns[0])]) if {
+	f := own(p, cs)
+	mt := f.metricTransformations[0]
+	some fp in p.filters
+	fp.filter.filterName == f.filterName
+	count(fp.complete) > 0
+} else := concat("\n", [put_filter(p.ref, f.filterName, mt, cs.patterns[0]), alarms.notify(p.ref, mt.metricName, mt)]) if {
+	f := own(p, cs)
+	mt := f.metricTransformations[0]
+} else := concat("\n", [put_filter(p.ref, cs.name, mt, cs.patterns[0]), alarms.notify(p.ref, cs.name, mt)]) if {
+	mt := {"metricName": cs.name, "metricNamespace": namespace_in_use(p.lg, cs), "metricValue": "1"}
+}
+
+own(p, cs) := mine[0] if {
+	mine := [f |
+		some f in p.lg.metricFilters
+		f.filterName == cs.name
+		count(f.metricTransformations) > 0
 	]
-	count(metrics) > 0
-} else := {"filter": cs.name, "metric": cs.name, "namespace": cs.namespace}
+	count(mine) > 0
+} else := near[0] if {
+	near := [f |
+		some f in closest(p, cs)
+		count(f.metricTransformations) > 0
+		caught(f, cs) * 2 >= count(cs.events)
+	]
+	count(near) > 0
+}
+
+namespace_in_use(lg, cs) := ns[0] if {
+	ns := [mt.metricNamespace | some f in lg.metricFilters; some mt in f.metricTransformations]
+	count(ns) > 0
+} else := cs.namespace
+
+put_filter(ref, name, mt, pattern) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [ref.region, ref.name, name, mt.metricName, mt.metricNamespace, pattern])
+
+# alarm_metric(a) is the metric an alarm watches, as a filter publishes it.
+alarm_metric(a) := {"metricName": a.MetricName, "metricNamespace": a.Namespace} if {
+	a.MetricName
+} else := [{"metricName": m.MetricName, "metricNamespace": m.Namespace} |
+	some q in a.Metrics
+	m := q.MetricStat.Metric
+][0]
 
 # complete(cs) are the complete chains, in a stable order.
 complete(cs) := [object.union(fp, {"p": p, "chain": chain}) |
@@ -268,6 +370,7 @@ complete(cs) := [object.union(fp, {"p": p, "chain": chain}) |
 	not cloudtrail.selector_break(p.c, cs.needs)
 	some fp in object.get(p, "filters", [])
 	catches(fp.filter.filterPattern, cs)
+	acceptable(fp.filter.filterPattern, cs)
 	some chain in fp.complete
 ]
 
@@ -279,7 +382,7 @@ verdict(cs) := v if {
 	v := pass_verdict(chains, cs)
 } else := {
 	"status": "ERROR",
-	"reason": "no region of this account was collected, so its trails are unknown",
+	"reason": concat("", ["no region of this account was collected, so its trails are unknown", why_uncollected]),
 	"evidence": {"failed_calls": lib.failed_calls(input.account_id)},
 } if {
 	count(lib.judged.regions) == 0
@@ -310,6 +413,10 @@ furthest(cs) := [sorted[0] |
 	top := max({b.rank | some b in bs})
 	sorted := sort([b | some b in bs; b.rank == top])
 ]
+
+why_uncollected := sprintf(": %s", [concat("; ", [lib.describe_failure(e) | some e in lib.failed_calls(input.account_id)])]) if {
+	count(lib.failed_calls(input.account_id)) > 0
+} else := ""
 
 failed_listings := [e |
 	some e in lib.failed_calls(input.account_id)
@@ -351,7 +458,7 @@ fail_verdict(cs) := {
 
 pass_verdict(chains, cs) := {
 	"status": "PASS",
-	"reason": sprintf("%s: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s%s", [cs.text.pass, c.p.c.trail.Name, c.p.ref.name, c.filter.filterName, alarms.metric_name(c.mt), c.chain.alarm.AlarmName, c.chain.topic.TopicArn, sns.confirmed(c.chain.topic), noise_note(c.filter, cs), delivery_note(c.p.c.trail)]),
+	"reason": sprintf("%s: trail %s -> log group %s -> filter %s -> metric %s -> alarm %s -> topic %s (confirmed subscriptions: %d)%s%s%s", [cs.text.pass, c.p.c.trail.Name, c.p.ref.name, c.filter.filterName, alarms.metric_name(c.mt), c.chain.alarm.AlarmName, c.chain.topic.TopicArn, sns.confirmed(c.chain.topic), noise_note(c.filter, cs), text_note(c.filter, cs), delivery_note(c.p.c.trail)]),
 	"evidence": {"chain": evidence_of(c), "complete_chains": count(chains)},
 } if {
 	c := chains[0]
@@ -375,6 +482,10 @@ evidence_of(c) := {
 delivery_note(trail) := sprintf("; note: CloudTrail reports a CloudWatch Logs delivery error for this trail: %s", [err]) if {
 	err := object.get(trail.GetTrailStatus, "LatestCloudWatchLogsDeliveryError", "")
 	err != ""
+} else := ""
+
+text_note(f, cs) := sprintf("; note: filter %s is not the benchmark's text, so Security Hub (and evaluate --strict) would fail it", [f.filterName]) if {
+	not literal(f.filterPattern, cs)
 } else := ""
 
 noise_note(f, cs) := sprintf("; note: filter %s also matches %s, so its alarm will be noisy", [f.filterName, concat(", ", noisy(f.filterPattern, cs))]) if {

@@ -493,3 +493,61 @@ test_pass_one_firing_alarm_among_silent_ones if passes(object.union(base_region,
 	object.union(fixture.alarm("probe"), {"AlarmName": "a-silent", "Threshold": 10}),
 	fixture.alarm("probe"),
 ]}))
+
+# --- the strict reading: Security Hub's, by the pattern's text ---
+
+strict_result(region) := r if {
+	r := monitoring.verdict(monitoring.compile(probe, "v7.0.0")) with input as object.union(fixture.snapshot([region]), {"strict": true})
+}
+
+reordered := "{($.eventName=DeleteTrail)||($.eventName=StopLogging)}"
+
+test_pass_benchmark_text_strictly if strict_result(fixture.with_pattern("{($.eventName=StopLogging)||($.eventName=DeleteTrail)}")).status == "PASS"
+
+test_fail_other_text_strictly if {
+	r := strict_result(fixture.with_pattern(reordered))
+	r.status == "FAIL"
+	contains(r.reason, "filter probe catches what it must, but its pattern is not the benchmark's text, which the strict reading (Security Hub's) requires")
+	startswith(r.remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'")
+}
+
+test_pass_other_text_notes_security_hub if {
+	r := result_for(fixture.with_pattern(reordered))
+	r.status == "PASS"
+	contains(r.reason, "; note: filter probe is not the benchmark's text, so Security Hub (and evaluate --strict) would fail it")
+}
+
+# --- one fix for the account: its log group, its namespace, its topic ---
+
+test_fix_new_filter_reuses_namespace_and_topic if {
+	other := object.union(fixture.filter("Unrelated", "{ $.eventName = CreateUser }"), {"metricTransformations": [{"metricName": "Unrelated", "metricNamespace": "LogMetrics", "metricValue": "1"}]})
+	region := object.union(fixture.region([other]), {"metric_alarms": [object.union(fixture.alarm("Unrelated"), {"Namespace": "LogMetrics"})]})
+	r := result_for(region)
+	r.status == "FAIL"
+	r.remediation == concat("\n", [
+		"aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations metricName=Probe,metricNamespace=LogMetrics,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'",
+		"aws cloudwatch put-metric-alarm --region us-east-1 --alarm-name Probe --metric-name Probe --namespace LogMetrics --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions arn:aws:sns:us-east-1:111122223333:alerts",
+	])
+}
+
+test_fix_broken_filter_in_place if {
+	r := result_for(fixture.with_pattern("{ $.eventName = StopLogging }"))
+	r.remediation == "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'"
+}
+
+test_fix_creates_a_topic_when_there_is_none if {
+	r := result_for(object.union(fixture.region([]), {"topics": []}))
+	r.remediation == concat("\n", [
+		"aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations metricName=Probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'",
+		"aws sns create-topic --region us-east-1 --name security-alerts",
+		"aws sns subscribe --region us-east-1 --topic-arn arn:aws:sns:us-east-1:111122223333:security-alerts --protocol email --notification-endpoint <address>, then confirm the subscription",
+		"aws cloudwatch put-metric-alarm --region us-east-1 --alarm-name Probe --metric-name Probe --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions arn:aws:sns:us-east-1:111122223333:security-alerts",
+	])
+}
+
+test_fix_subscribes_to_a_topic_nobody_confirmed if {
+	region := object.union(with_alarm({"Namespace": "Other"}), {"topics": [object.union(fixture.base_topic, {"Subscriptions": []})]})
+	r := result_for(region)
+	startswith(r.remediation, "aws sns subscribe --region us-east-1 --topic-arn arn:aws:sns:us-east-1:111122223333:alerts --protocol email")
+	endswith(r.remediation, "--alarm-actions arn:aws:sns:us-east-1:111122223333:alerts")
+}

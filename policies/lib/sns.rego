@@ -47,22 +47,21 @@ unsubscribed(tp, trail) := lib.brk("subscription", "ERROR", trail, sprintf("the 
 	count(fs) > 0
 } else := lib.brk("subscription", "FAIL", trail, sprintf("topic %s has no confirmed subscription (%d pending confirmation)", [tp.TopicArn, pending(tp)]), sprintf("aws sns subscribe --region %s --topic-arn %s --protocol email --notification-endpoint <address>, then confirm the subscription", [lib.arn(tp.TopicArn).region, tp.TopicArn]))
 
-# known_topic(account_id, region) names a topic someone is told through:
-# one with a confirmed subscription, in the region if there is one, else
-# any topic the account's alarms notify, so that fixing many controls needs
-# one topic.
-known_topic(account_id, region) := best[0] if {
-	best := sort([tp.TopicArn |
-		some r in lib.account(account_id).regions
-		r.region == region
-		some tp in object.get(r, "topics", [])
+# plan(account_id, region) is the topic a new alarm in that account and
+# region should notify, reusing what the account has so that fixing many
+# controls needs one topic: one with a confirmed subscription; else one to
+# subscribe to; else one to create and subscribe to. steps are the
+# commands that make it reach a human.
+plan(account_id, region) := {"arn": confirmed_topics[0], "steps": []} if {
+	confirmed_topics := sort([tp.TopicArn |
+		some tp in object.get(lib.region(account_id, region), "topics", [])
 		confirmed(tp) > 0
 	])
-	count(best) > 0
-} else := topics[0] if {
-	topics := sort([tp.TopicArn |
-		some r in lib.account(account_id).regions
-		some tp in object.get(r, "topics", [])
-	])
-	count(topics) > 0
-} else := "<sns-topic-arn>"
+	count(confirmed_topics) > 0
+} else := {"arn": arn, "steps": [subscribe(arn)]} if {
+	arn := sort([tp.TopicArn | some tp in object.get(lib.region(account_id, region), "topics", [])])[0]
+} else := {"arn": arn, "steps": [sprintf("aws sns create-topic --region %s --name security-alerts", [region]), subscribe(arn)]} if {
+	arn := sprintf("arn:aws:sns:%s:%s:security-alerts", [region, account_id])
+}
+
+subscribe(arn) := sprintf("aws sns subscribe --region %s --topic-arn %s --protocol email --notification-endpoint <address>, then confirm the subscription", [lib.arn(arn).region, arn])

@@ -7,7 +7,7 @@ import data.lib.fixture
 # it should leave alone. The chain's failure modes are tested once, in
 # lib/monitoring_test.rego.
 
-benchmark := `{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`
+benchmark := "{ ($.errorCode =*UnauthorizedOperation) || ($.errorCode =AccessDenied*) && ($.sourceIPAddress!=delivery.logs.amazonaws.com) && ($.eventName!=HeadBucket) }"
 
 result_for(pattern) := r if {
 	r := control.result with input as fixture.snapshot([fixture.with_pattern(pattern)])
@@ -46,7 +46,7 @@ v12_pattern := `{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessD
 
 v14_pattern := `{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") || ($.sourceIPAddress!="delivery.logs.amazonaws.com") || ($.eventName!="HeadBucket") }`
 
-test_pass_v4_rewrite_unquoted if passes("{ ($.errorCode =*UnauthorizedOperation) || ($.errorCode =AccessDenied*) && ($.sourceIPAddress!=delivery.logs.amazonaws.com) && ($.eventName!=HeadBucket) }")
+test_pass_v4_rewrite_quoted if passes(`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`)
 
 test_pass_grouped_form_that_keeps_the_exclusions if passes(`{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && (($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket")) }`)
 
