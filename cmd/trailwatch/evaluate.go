@@ -5,6 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
 	"github.com/trailwatch/trailwatch/internal/report"
@@ -18,8 +21,10 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	fs.Var(&controls, "control", "apply only this control (repeatable; default: every control of the benchmark version)")
 	benchmark := fs.String("benchmark", "", "judge by this version of the CIS AWS Foundations Benchmark (e.g. v3.0.0 or cis-aws-v3.0.0; default: the newest)")
 	strict := fs.Bool("strict", false, "also apply Security Hub's reading: a filter passes only if its pattern is the benchmark's text (whitespace aside)")
-	format := fs.String("format", "text", "report format: text or json")
+	format := fs.String("format", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	output := fs.String("o", "", "write the report to `FILE` instead of standard output")
+	var reports multiFlag
+	fs.Var(&reports, "report", "also write the report in `FORMAT=FILE` (repeatable), atomically")
 	verbose := fs.Bool("v", false, "text format: show evidence, frameworks and remediation under each result")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -32,6 +37,10 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	renderer, err := report.NewRenderer(*format, report.Options{Verbose: *verbose})
 	if err != nil {
 		return usageError("--format: %v", err)
+	}
+	extra, err := parseReports(reports, *verbose)
+	if err != nil {
+		return err
 	}
 
 	var sources []snapshot.Source
@@ -62,11 +71,24 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	rep.Benchmark = ev.Benchmark()
 	rep.Strict = ev.Strict()
 
-	// Render completely before writing anything: an error never leaves a
+	// Render everything before writing anything: an error never leaves a
 	// partial report that looks complete.
 	var buf bytes.Buffer
 	if err := renderer.Render(&buf, rep); err != nil {
 		return fmt.Errorf("render report: %w", err)
+	}
+	rendered := make([][]byte, len(extra))
+	for i, r := range extra {
+		var b bytes.Buffer
+		if err := r.renderer.Render(&b, rep); err != nil {
+			return fmt.Errorf("render %s report: %w", r.format, err)
+		}
+		rendered[i] = b.Bytes()
+	}
+	for i, r := range extra {
+		if err := snapshot.WriteFileAtomic(r.path, rendered[i]); err != nil {
+			return err
+		}
 	}
 	if *output != "" && *output != "-" {
 		if err := snapshot.WriteFileAtomic(*output, buf.Bytes()); err != nil {
@@ -105,4 +127,41 @@ func prepare(ctx context.Context, policyDirs []string, sel engine.Selection) (*e
 		return nil, err
 	}
 	return pols.Prepare(ctx, sel)
+}
+
+// extraReport is one --report FORMAT=FILE.
+type extraReport struct {
+	format, path string
+	renderer     report.Renderer
+}
+
+// parseReports checks every --report before any work: a known format, a
+// file name, and a directory it can be written in.
+func parseReports(specs []string, verbose bool) ([]extraReport, error) {
+	var out []extraReport
+	for _, spec := range specs {
+		format, path, ok := strings.Cut(spec, "=")
+		if !ok || format == "" || path == "" {
+			return nil, usageError("--report %q: want FORMAT=FILE, FORMAT one of %s", spec, strings.Join(report.Formats(), ", "))
+		}
+		r, err := report.NewRenderer(format, report.Options{Verbose: verbose})
+		if err != nil {
+			return nil, usageError("--report %s: %v", spec, err)
+		}
+		if err := writableDir(path); err != nil {
+			return nil, usageError("--report %s: %v", spec, err)
+		}
+		out = append(out, extraReport{format: format, path: path, renderer: r})
+	}
+	return out, nil
+}
+
+// writableDir checks that a file can be created beside path.
+func writableDir(path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
+	if err != nil {
+		return fmt.Errorf("cannot write there: %w", err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

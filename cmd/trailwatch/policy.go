@@ -7,6 +7,8 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
@@ -119,10 +121,44 @@ func runPolicyList(args []string, s streams) error {
 	if err != nil {
 		return err
 	}
+	tw := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTROL\tCIS\tSECURITY HUB\tSEVERITY\tTITLE")
 	for _, c := range pols.Controls() {
-		fmt.Fprintf(s.stdout, "%-28s %s  (%s)\n", c.ID, c.Title, c.Location)
+		var cis, other []string
+		for _, f := range c.Frameworks {
+			if f.Name == engine.CISName {
+				cis = append(cis, fmt.Sprintf("%s (%s)", f.ID, versionRange(f.Versions)))
+			} else {
+				other = append(other, f.ID)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, strings.Join(cis, ", "), dash(strings.Join(other, ", ")), c.Severity, c.Title)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if vs := pols.Benchmarks(); len(vs) > 0 {
+		fmt.Fprintf(s.stdout, "\nCIS AWS Foundations Benchmark versions: %s (evaluate --benchmark; default %s)\n", strings.Join(vs, ", "), vs[len(vs)-1])
 	}
 	return nil
+}
+
+// versionRange writes a list of benchmark versions as its first and last.
+func versionRange(vs []string) string {
+	switch len(vs) {
+	case 0:
+		return "any version"
+	case 1:
+		return vs[0]
+	}
+	return vs[0] + "-" + vs[len(vs)-1]
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // runPolicyFmt checks that Rego files are formatted as opa fmt formats them,

@@ -1,9 +1,12 @@
 // Command demo is `make demo`: trailwatch's main job on an embedded
 // default, no AWS account needed. It starts moto (a real implementation of
 // the AWS APIs) on loopback, sets an account up with the CIS benchmark's
-// remediation using the aws CLI, collects and evaluates it (PASS, with the
-// evidence chain), stops logging on the trail, collects and evaluates again
-// (FAIL, naming the broken link), and stops moto.
+// remediation for the whole monitoring section using the aws CLI (one
+// trail, fifteen filters and alarms, one topic with one subscription),
+// collects and evaluates it (fifteen PASS), disables one alarm's actions,
+// collects and evaluates again (the one control that alarm served FAILs,
+// with its fix), stops logging on the trail (every control FAILs: they
+// share the trail), and stops moto.
 //
 // Usage: go run ./internal/demo path/to/trailwatch
 package main
@@ -54,29 +57,53 @@ func run(ctx context.Context, bin string) error {
 	defer srv.Stop()
 	fmt.Println("  moto listens on", srv.URL)
 
-	step("Setting up account 123456789012 with the CIS benchmark's remediation (aws CLI)")
+	step("Setting up account 123456789012 with the CIS benchmark's remediation for the whole monitoring section (aws CLI)")
 	cli := moto.NewCLI(srv.URL, "us-east-1")
+	defer cli.Close()
 	cli.Verbose = func(cmd string) { fmt.Println("  $", clip(cmd)) }
-	if _, err := cli.Remediate(ctx, moto.Account{}); err != nil {
+	topic, err := cli.Remediate(ctx, moto.Account{})
+	if err != nil {
 		return err
 	}
 
 	snap := filepath.Join(dir, "snapshot.json")
-	if err := trailwatch(ctx, bin, cli, 0, "collect", "--endpoint-url", srv.URL, "--region", "us-east-1", "-o", snap); err != nil {
+	collect := func() error {
+		return trailwatch(ctx, bin, cli, 0, "collect", "--endpoint-url", srv.URL, "--region", "us-east-1", "-o", snap)
+	}
+	if err := collect(); err != nil {
 		return err
 	}
-	if err := trailwatch(ctx, bin, cli, 0, "evaluate", "-v", snap); err != nil {
+	if err := trailwatch(ctx, bin, cli, 0, "evaluate", snap); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 0, "evaluate", "-v", "--control", "cloudtrail-config-changes", snap); err != nil {
 		return err
 	}
 
-	step("Someone stops logging on the trail")
+	step("Someone mutes the alarm on use of the root user (its actions disabled)")
+	if _, err := cli.Run(ctx, "cloudwatch", "put-metric-alarm", "--alarm-name", "RootAccountUsage", "--metric-name", "RootAccountUsage",
+		"--statistic", "Sum", "--period", "300", "--threshold", "1", "--comparison-operator", "GreaterThanOrEqualToThreshold",
+		"--evaluation-periods", "1", "--namespace", "CISBenchmark", "--alarm-actions", topic, "--no-actions-enabled"); err != nil {
+		return err
+	}
+	if err := collect(); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", snap); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "-v", "--control", "root-account-usage", snap); err != nil {
+		return err
+	}
+
+	step("Someone stops logging on the trail: every control shares it")
 	if _, err := cli.Run(ctx, "cloudtrail", "stop-logging", "--name", "management-events"); err != nil {
 		return err
 	}
-	if err := trailwatch(ctx, bin, cli, 0, "collect", "--endpoint-url", srv.URL, "--region", "us-east-1", "-o", snap); err != nil {
+	if err := collect(); err != nil {
 		return err
 	}
-	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "-v", snap); err != nil {
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", snap); err != nil {
 		return err
 	}
 	step("Stopping moto")

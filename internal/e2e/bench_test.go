@@ -22,10 +22,10 @@ func BenchmarkCollect(b *testing.B) {
 	errs := make([]error, len(accounts))
 	for i, a := range accounts {
 		wg.Go(func() {
-			c := *admin
-			cli, err := c.AssumeRole(b.Context(), a, "seed")
+			cli, err := admin.AssumeRole(b.Context(), a, "seed")
 			if err == nil {
 				_, err = cli.Remediate(b.Context(), moto.Account{})
+				cli.Close()
 			}
 			errs[i] = err
 		})

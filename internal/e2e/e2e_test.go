@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,19 +56,20 @@ func runMain(m *testing.M) int {
 	}
 	defer srv.Stop()
 	admin = moto.NewCLI(srv.URL, "us-east-1")
+	defer admin.Close()
 	return m.Run()
 }
 
 // seed sets an account up with the benchmark's remediation, varied by a.
-func seed(t *testing.T, account, region string, a moto.Account) *moto.CLI {
+func seed(t testing.TB, account, region string, a moto.Account) *moto.CLI {
 	t.Helper()
 	ctx := context.Background()
-	c := *admin
-	c.Region = region
-	cli, err := c.AssumeRole(ctx, account, "seed")
+	cli, err := admin.AssumeRole(ctx, account, "seed")
 	if err != nil {
 		t.Fatal(err)
 	}
+	cli = cli.With(region, cli.KeyID, cli.Secret, cli.Token, account)
+	t.Cleanup(cli.Close)
 	if _, err := cli.Remediate(ctx, a); err != nil {
 		t.Fatal(err)
 	}
@@ -117,19 +119,41 @@ func collect(t *testing.T, cli *moto.CLI, args ...string) (string, int, string) 
 	return path, code, stderr
 }
 
+// verdicts are an evaluation's results by account, then control.
+type verdicts map[string]map[string]result
+
+// trail45 is the result of the control this project started from.
+const trail45 = "cloudtrail-config-changes"
+
 // evaluate runs trailwatch evaluate --format json on snapshots.
-func evaluate(t *testing.T, paths ...string) (int, map[string]result) {
+func evaluate(t *testing.T, paths ...string) (int, verdicts) {
 	t.Helper()
 	code, stdout, stderr := trailwatch(t, os.Environ(), append([]string{"evaluate", "--format", "json"}, paths...)...)
 	var rep struct{ Results []result }
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("evaluate: exit %d, %v\nstdout: %s\nstderr: %s", code, err, stdout, stderr)
 	}
-	byAccount := map[string]result{}
+	out := verdicts{}
 	for _, r := range rep.Results {
-		byAccount[r.AccountID] = r
+		if out[r.AccountID] == nil {
+			out[r.AccountID] = map[string]result{}
+		}
+		out[r.AccountID][r.ControlID] = r
 	}
-	return code, byAccount
+	return code, out
+}
+
+// all reports whether every control has the status in an account, and
+// which do not.
+func (v verdicts) all(account, status string) (bool, []string) {
+	var other []string
+	for id, r := range v[account] {
+		if r.Status != status {
+			other = append(other, id+": "+r.Status+" "+r.Reason)
+		}
+	}
+	slices.Sort(other)
+	return len(v[account]) >= 15 && len(other) == 0, other
 }
 
 func readSnapshot(t *testing.T, path string) *snapshot.Snapshot {
@@ -141,38 +165,46 @@ func readSnapshot(t *testing.T, path string) *snapshot.Snapshot {
 	return s
 }
 
-// The benchmark's remediation, run as written, and each link broken in
-// turn: collect reads the account through --role-arn, evaluate judges it.
+// The benchmark's remediation, run as written for the whole section, and
+// each link of the chain broken in turn: collect reads the account through
+// --role-arn, evaluate judges it. A link of the trail breaks every
+// control; the others break the control whose filter or alarm they touch
+// (here cloudtrail-config-changes), and only that one.
 func TestScenarios(t *testing.T) {
+	trailBreak := func(setup moto.Account) moto.Account { return setup }
+	only45 := func(b moto.Break) moto.Account {
+		return moto.Account{Breaks: map[string]moto.Break{"cloudtrail_config_changes": b}}
+	}
 	tests := []struct {
 		name    string
 		account string
 		setup   moto.Account
 		after   func(ctx context.Context, c *moto.CLI) error // applied after the remediation
+		every   bool                                         // every control fails, not only 4.5
 		status  string
 		reason  string
 	}{
 		{name: "benchmark remediation", account: "100000000001", status: "PASS",
-			reason: "trail management-events -> log group CloudTrail/DefaultLogGroup -> filter cloudtrail_cfg_changes_metric -> metric CISBenchmark/cloudtrail_cfg_changes_metric -> alarm cloudtrail_cfg_changes_alarm -> topic arn:aws:sns:us-east-1:100000000001:security-alerts (confirmed subscriptions: 1)"},
-		{name: "trail not multi-region", account: "100000000002", setup: moto.Account{SingleRegion: true}, status: "FAIL", reason: "trail management-events: it is not multi-region"},
-		{name: "logging stopped", account: "100000000003", status: "FAIL", reason: "trail management-events: logging is stopped",
+			reason: "trail management-events -> log group CloudTrail/DefaultLogGroup -> filter CloudTrailConfigChanges -> metric CISBenchmark/CloudTrailConfigChanges -> alarm CloudTrailConfigChanges -> topic arn:aws:sns:us-east-1:100000000001:security-alerts (confirmed subscriptions: 1)"},
+		{name: "trail not multi-region", account: "100000000002", setup: trailBreak(moto.Account{SingleRegion: true}), every: true, status: "FAIL", reason: "trail management-events: it is not multi-region"},
+		{name: "logging stopped", account: "100000000003", every: true, status: "FAIL", reason: "trail management-events: logging is stopped",
 			after: func(ctx context.Context, c *moto.CLI) error {
 				_, err := c.Run(ctx, "cloudtrail", "stop-logging", "--name", "management-events")
 				return err
 			}},
-		{name: "no management events", account: "100000000004", setup: moto.Account{WriteOnly: true}, status: "FAIL", reason: "it does not record management events, read and write"},
-		{name: "no event selectors set", account: "100000000005", setup: moto.Account{NoSelectors: true}, status: "FAIL", reason: "it does not record management events"},
-		{name: "no log group", account: "100000000006", setup: moto.Account{NoLogGroup: true}, status: "FAIL", reason: "it delivers to no CloudWatch Logs log group"},
-		{name: "filter on another log group", account: "100000000007", setup: moto.Account{FilterOn: "application-logs"}, status: "FAIL", reason: "its log group CloudTrail/DefaultLogGroup has no metric filter"},
-		{name: "filter pattern misses an event", account: "100000000008", status: "FAIL", reason: "filter cloudtrail_cfg_changes_metric misses StopLogging",
-			setup: moto.Account{Pattern: "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }"}},
-		{name: "alarm on another namespace", account: "100000000009", setup: moto.Account{AlarmNamespace: "CloudTrailMetrics"}, status: "FAIL",
-			reason: "no alarm watches metric CISBenchmark/cloudtrail_cfg_changes_metric of filter cloudtrail_cfg_changes_metric (alarm cloudtrail_cfg_changes_alarm watches CloudTrailMetrics/cloudtrail_cfg_changes_metric)"},
-		{name: "alarm actions disabled", account: "100000000010", setup: moto.Account{ActionsOff: true}, status: "FAIL", reason: "alarm cloudtrail_cfg_changes_alarm has its actions disabled"},
-		{name: "alarm notifying nothing", account: "100000000011", setup: moto.Account{NoAlarmActions: true}, status: "FAIL", reason: "alarm cloudtrail_cfg_changes_alarm notifies no SNS topic"},
-		{name: "topic without subscriptions", account: "100000000012", setup: moto.Account{NoSubscription: true}, status: "FAIL",
+		{name: "no management events", account: "100000000004", setup: moto.Account{WriteOnly: true}, every: true, status: "FAIL", reason: "it does not record management events, read and write"},
+		{name: "no event selectors set", account: "100000000005", setup: moto.Account{NoSelectors: true}, every: true, status: "FAIL", reason: "it does not record management events"},
+		{name: "no log group", account: "100000000006", setup: moto.Account{NoLogGroup: true}, every: true, status: "FAIL", reason: "it delivers to no CloudWatch Logs log group"},
+		{name: "filters on another log group", account: "100000000007", setup: moto.Account{FilterOn: "application-logs"}, every: true, status: "FAIL", reason: "its log group CloudTrail/DefaultLogGroup has no metric filter"},
+		{name: "filter pattern misses an event", account: "100000000008", status: "FAIL", reason: "filter CloudTrailConfigChanges misses StopLogging",
+			setup: only45(moto.Break{Pattern: "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }"})},
+		{name: "alarm on another namespace", account: "100000000009", setup: only45(moto.Break{AlarmNamespace: "CloudTrailMetrics"}), status: "FAIL",
+			reason: "no alarm watches metric CISBenchmark/CloudTrailConfigChanges of filter CloudTrailConfigChanges (alarm CloudTrailConfigChanges watches CloudTrailMetrics/CloudTrailConfigChanges)"},
+		{name: "alarm actions disabled", account: "100000000010", setup: only45(moto.Break{ActionsOff: true}), status: "FAIL", reason: "alarm CloudTrailConfigChanges has its actions disabled"},
+		{name: "alarm notifying nothing", account: "100000000011", setup: only45(moto.Break{NoAlarmActions: true}), status: "FAIL", reason: "alarm CloudTrailConfigChanges notifies no SNS topic"},
+		{name: "topic without subscriptions", account: "100000000012", setup: moto.Account{NoSubscription: true}, every: true, status: "FAIL",
 			reason: "topic arn:aws:sns:us-east-1:100000000012:security-alerts has no confirmed subscription (0 pending confirmation)"},
-		{name: "topic deleted", account: "100000000013", status: "FAIL", reason: "notifies topic arn:aws:sns:us-east-1:100000000013:security-alerts, which does not exist",
+		{name: "topic deleted", account: "100000000013", every: true, status: "FAIL", reason: "notifies topic arn:aws:sns:us-east-1:100000000013:security-alerts, which does not exist",
 			after: func(ctx context.Context, c *moto.CLI) error {
 				_, err := c.Run(ctx, "sns", "delete-topic", "--topic-arn", "arn:aws:sns:us-east-1:100000000013:security-alerts")
 				return err
@@ -193,12 +225,26 @@ func TestScenarios(t *testing.T) {
 			}
 			wantCode := map[string]int{"PASS": 0, "FAIL": 1}[tt.status]
 			code, results := evaluate(t, path)
-			r, ok := results[tt.account]
+			r, ok := results[tt.account][trail45]
 			if !ok {
 				t.Fatalf("no result for account %s: %v", tt.account, results)
 			}
 			if code != wantCode || r.Status != tt.status || !strings.Contains(r.Reason, tt.reason) {
 				t.Errorf("evaluate: exit %d, %s %q\nwant exit %d, %s containing %q", code, r.Status, r.Reason, wantCode, tt.status, tt.reason)
+			}
+			// The other controls: all as 4.5 when the trail or the topic is
+			// broken, else PASS.
+			others := "PASS"
+			if tt.every {
+				others = tt.status
+			}
+			for id, o := range results[tt.account] {
+				if id != trail45 && o.Status != others {
+					t.Errorf("%s: %s %q, want %s", id, o.Status, o.Reason, others)
+				}
+			}
+			if len(results[tt.account]) != 15 {
+				t.Errorf("%d results, want one per control (15)", len(results[tt.account]))
 			}
 		})
 	}
@@ -231,8 +277,9 @@ func TestTwoAccountsThroughRoles(t *testing.T) {
 		}
 	}
 	code, results := evaluate(t, path)
-	if code != 1 || results["200000000001"].Status != "PASS" || results["200000000002"].Status != "FAIL" ||
-		!strings.Contains(results["200000000002"].Reason, "logging is stopped") {
+	pass, _ := results.all("200000000001", "PASS")
+	fail, _ := results.all("200000000002", "FAIL")
+	if code != 1 || !pass || !fail || !strings.Contains(results["200000000002"][trail45].Reason, "logging is stopped") {
 		t.Errorf("exit %d, results %+v", code, results)
 	}
 
@@ -261,8 +308,8 @@ func TestHomeRegionNotListed(t *testing.T) {
 		t.Errorf("regions read: %v, want eu-west-1 and the trail's home us-west-2", regions)
 	}
 	code, results := evaluate(t, path)
-	if code != 0 || results["300000000001"].Status != "PASS" {
-		t.Errorf("exit %d, %+v", code, results["300000000001"])
+	if pass, other := results.all("300000000001", "PASS"); code != 0 || !pass {
+		t.Errorf("exit %d, %v", code, other)
 	}
 
 	// The SDK's AWS_ENDPOINT_URL works as --endpoint-url does.
@@ -272,7 +319,7 @@ func TestHomeRegionNotListed(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("collect with AWS_ENDPOINT_URL: exit %d\n%s", code, stderr)
 	}
-	if code, results := evaluate(t, path); code != 0 || results["300000000001"].Status != "PASS" {
+	if code, results := evaluate(t, path); code != 0 || results["300000000001"][trail45].Status != "PASS" {
 		t.Errorf("with AWS_ENDPOINT_URL: exit %d, %+v", code, results)
 	}
 }
@@ -289,7 +336,7 @@ func TestAllRegions(t *testing.T) {
 	if n := len(snap.Accounts[0].Regions); n < 10 {
 		t.Errorf("--all-regions read %d regions", n)
 	}
-	if code, results := evaluate(t, path); code != 0 || results["300000000002"].Status != "PASS" {
+	if code, results := evaluate(t, path); code != 0 || results["300000000002"][trail45].Status != "PASS" {
 		t.Errorf("exit %d, %+v", code, results)
 	}
 }
@@ -357,5 +404,64 @@ func TestFailedRunKeepsEarlierSnapshot(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(path); string(data) != "earlier" {
 		t.Errorf("an interrupted run changed the earlier snapshot: %q", data)
+	}
+}
+
+// The whole CIS monitoring section, seeded with the benchmark's
+// remediation for every control in one account (fifteen PASS), and in
+// another with each control's remediation gone wrong in its own way
+// (fifteen FAIL, each naming what went wrong).
+func TestSection(t *testing.T) {
+	t.Parallel()
+	const good, bad = "600000000001", "600000000002"
+	breaks := map[string]struct {
+		brk    moto.Break
+		reason string
+	}{
+		"unauthorized_api_calls":     {moto.Break{Pattern: `{ $.errorCode = "AccessDenied*" }`}, "misses an EC2 call refused to an IAM user (Client.UnauthorizedOperation)"},
+		"console_signin_without_mfa": {moto.Break{Pattern: `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "Root") }`}, "misses an IAM user's console sign-in without MFA"},
+		"root_account_usage":         {moto.Break{Pattern: `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy != "support.amazonaws.com" }`}, "misses the root user's console sign-in"},
+		"iam_policy_changes":         {moto.Break{Pattern: "{ ($.eventName = PutUserPolicy || $.eventName = AttachUserPolicy) && $.userIdentity.type = AssumedRole }"}, "catches PutUserPolicy, AttachUserPolicy only when called by an assumed role"},
+		"cloudtrail_config_changes":  {moto.Break{Pattern: "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }"}, "filter CloudTrailConfigChanges misses StopLogging"},
+		"console_auth_failures":      {moto.Break{Pattern: `{ ($.eventName = ConsoleLogin) && ($.errorMessage = "failed authentication") }`}, "misses an IAM user's failed console sign-in"},
+		"cmk_disable_or_deletion":    {moto.Break{AlarmNamespace: "KMS"}, "no alarm watches metric CISBenchmark/CMKDisableOrDeletion"},
+		"s3_bucket_policy_changes":   {moto.Break{ActionsOff: true}, "alarm S3BucketPolicyChanges has its actions disabled"},
+		"config_changes":             {moto.Break{NoAlarmActions: true}, "alarm AWSConfigChanges notifies no SNS topic"},
+		"security_group_changes":     {moto.Break{Pattern: "{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }"}, "filter SecurityGroupChanges misses ModifySecurityGroupRules"},
+		"nacl_changes":               {moto.Break{MetricValue: "0"}, "filter NACLChanges publishes 0 for each event (metricValue 0), so one event makes the Sum 0"},
+		"network_gateway_changes":    {moto.Break{Threshold: "5"}, "one event makes the Sum 1, and alarm NetworkGatewayChanges fires when Sum >= 5"},
+		"route_table_changes":        {moto.Break{Comparison: "LessThanThreshold"}, "alarm RouteTableChanges fires when Sum < 1"},
+		"vpc_changes":                {moto.Break{NoAlarm: true}, "no alarm watches metric CISBenchmark/VPCChanges of filter VPCChanges"},
+		"organizations_changes":      {moto.Break{NoFilter: true}, "catches what this control requires"},
+	}
+	var wrong moto.Account
+	wrong.Breaks = map[string]moto.Break{}
+	for dir, b := range breaks {
+		wrong.Breaks[dir] = b.brk
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); seed(t, good, "us-east-1", moto.Account{}) }()
+	seed(t, bad, "us-east-1", wrong)
+	<-done
+	path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN(good, "audit"), "--role-arn", moto.RoleARN(bad, "audit"), "--region", "us-east-1")
+	if code != 0 {
+		t.Fatalf("collect: exit %d\n%s", code, stderr)
+	}
+	code, results := evaluate(t, path)
+	if code != 1 {
+		t.Errorf("evaluate: exit %d, want 1", code)
+	}
+	if pass, other := results.all(good, "PASS"); !pass {
+		t.Errorf("the benchmark's remediation for every control does not pass every control:\n%s", strings.Join(other, "\n"))
+	}
+	if len(results[bad]) != len(breaks) {
+		t.Errorf("%d results for the broken account, want %d", len(results[bad]), len(breaks))
+	}
+	for dir, b := range breaks {
+		id := strings.ReplaceAll(dir, "_", "-")
+		r := results[bad][id]
+		if r.Status != "FAIL" || !strings.Contains(r.Reason, b.reason) {
+			t.Errorf("%s: %s %q\nwant FAIL containing %q", id, r.Status, r.Reason, b.reason)
+		}
 	}
 }

@@ -148,7 +148,7 @@ func TestRetriesThrottlingAndServerErrors(t *testing.T) {
 			t.Errorf("%s: %d requests, want %d (the faults, then the retry that succeeded)", op, got, want)
 		}
 	}
-	if code, results := evaluate(t, path); code != 0 || results["400000000001"].Status != "PASS" {
+	if code, results := evaluate(t, path); code != 0 || results["400000000001"][trail45].Status != "PASS" {
 		t.Errorf("exit %d, %+v", code, results)
 	}
 }
@@ -186,7 +186,7 @@ func TestRetriesRunOut(t *testing.T) {
 		t.Errorf("the failure is not recorded in the snapshot:\n%s", data)
 	}
 	code, results := evaluate(t, path)
-	if r := results["400000000002"]; code != 2 || r.Status != "ERROR" || !strings.Contains(r.Reason, "DescribeAlarms") {
+	if r := results["400000000002"][trail45]; code != 2 || r.Status != "ERROR" || !strings.Contains(r.Reason, "DescribeAlarms") {
 		t.Errorf("evaluate: exit %d, %+v", code, r)
 	}
 }

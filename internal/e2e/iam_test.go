@@ -71,9 +71,9 @@ func createUser(t *testing.T, c *moto.CLI, name, policy string) *moto.CLI {
 	if err := json.Unmarshal([]byte(out), &key); err != nil {
 		t.Fatal(err)
 	}
-	u := *c
-	u.KeyID, u.Secret = key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey
-	return &u
+	u := c.With(c.Region, key.AccessKey.AccessKeyId, key.AccessKey.SecretAccessKey, "", c.Account)
+	t.Cleanup(u.Close)
+	return u
 }
 
 // With IAM checks on: an identity holding exactly the README's policy gets
@@ -90,6 +90,7 @@ func TestIAMPolicy(t *testing.T) {
 	}
 	t.Cleanup(s.Stop)
 	root := moto.NewCLI(s.URL, "us-east-1")
+	t.Cleanup(root.Close)
 	if _, err := root.Remediate(ctx, moto.Account{}); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestIAMPolicy(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("the README's policy: collect exit %d\n%s", code, stderr)
 	}
-	if code, results := evaluate(t, path); code != 0 || results["123456789012"].Status != "PASS" {
+	if code, results := evaluate(t, path); code != 0 || results["123456789012"][trail45].Status != "PASS" {
 		t.Errorf("the README's policy: evaluate exit %d, %+v", code, results)
 	}
 
@@ -136,7 +137,7 @@ func TestIAMPolicy(t *testing.T) {
 		t.Error("the refused DescribeAlarms (HTTP 403) is not recorded in the snapshot")
 	}
 	code, results := evaluate(t, path)
-	if r := results["123456789012"]; code != 2 || r.Status != "ERROR" {
+	if r := results["123456789012"][trail45]; code != 2 || r.Status != "ERROR" {
 		t.Errorf("without DescribeAlarms: evaluate exit %d, %s %q; want ERROR", code, r.Status, r.Reason)
 	}
 }

@@ -6,19 +6,23 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 
@@ -99,9 +103,27 @@ type Policies struct {
 // Controls lists the controls found, sorted by id.
 func (p *Policies) Controls() []Control { return slices.Clone(p.controls) }
 
+// embedded holds the embedded policies once compiled: they cannot change
+// while the program runs, and a program (or a test) that evaluates many
+// times compiles them once.
+var embedded struct {
+	once sync.Once
+	p    *Policies
+	err  error
+}
+
 // Load reads, parses and compiles policies with the restricted
-// capabilities and the project's built-ins.
+// capabilities and the project's built-ins. The Policies it returns are
+// read-only, safe to share.
 func Load(opts Options) (*Policies, error) {
+	if len(opts.PolicyDirs) == 0 && !opts.WithTests {
+		embedded.once.Do(func() { embedded.p, embedded.err = load(opts) })
+		return embedded.p, embedded.err
+	}
+	return load(opts)
+}
+
+func load(opts Options) (*Policies, error) {
 	caps := Capabilities()
 	var filter loader.Filter = func(abspath string, info fs.FileInfo, depth int) bool {
 		if info.IsDir() {
@@ -164,6 +186,9 @@ func Load(opts Options) (*Policies, error) {
 		return nil, err
 	}
 	if p.benchmarks, err = benchmarkVersions(res.Documents); err != nil {
+		return nil, err
+	}
+	if err := p.checkData(context.Background()); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -304,6 +329,48 @@ func benchmarkVersions(docs map[string]any) ([]string, error) {
 		return nil, &PolicyError{Problems: []string{"data.lib.cis.versions must be a non-empty list of benchmark versions, oldest first"}}
 	}
 	return out, nil
+}
+
+// ProblemsRule is the rule a control may define to say what is wrong with
+// its data: a set of sentences. Load refuses policies while any control
+// names a problem.
+const ProblemsRule = "problems"
+
+// checkData asks each control that defines ProblemsRule what is wrong with
+// its data, and refuses the policies, naming the control's data file, if
+// anything is.
+func (p *Policies) checkData(ctx context.Context) error {
+	var errs []string
+	for _, c := range p.controls {
+		ref := ast.MustParseRef("data." + c.Package + "." + ProblemsRule)
+		if len(p.compiler.GetRules(ref)) == 0 {
+			continue
+		}
+		opts := append([]func(*rego.Rego){
+			rego.Query(ref.String()),
+			rego.Compiler(p.compiler),
+			rego.Store(p.store),
+			rego.StrictBuiltinErrors(true),
+		}, regoOptions()...)
+		rs, err := rego.New(opts...).Eval(ctx)
+		if err != nil {
+			return &PolicyError{Problems: append([]string{fmt.Sprintf("%s: control %s: checking its data:", c.Location, c.ID)}, problems(err)...)}
+		}
+		file := path.Join(path.Dir(strings.SplitN(c.Location, ":", 2)[0]), "data.json")
+		for _, r := range rs {
+			for _, e := range r.Expressions {
+				list, _ := e.Value.([]any)
+				for _, problem := range list {
+					errs = append(errs, fmt.Sprintf("%s: control %s: %v", file, c.ID, problem))
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return &PolicyError{Problems: errs}
+	}
+	return nil
 }
 
 // Benchmarks lists the CIS benchmark versions the policies know, oldest

@@ -4,15 +4,19 @@
 package moto
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -123,6 +127,15 @@ func freePort() (int, error) {
 }
 
 // CLI runs the aws CLI against an endpoint with one set of credentials.
+//
+// Starting the aws CLI costs most of a second, and setting an account up
+// with the whole CIS monitoring section takes some forty commands. So the
+// commands of one CLI go, one after the other, to one Python process that
+// runs the aws CLI's own command driver (awscli.clidriver, what the aws
+// command itself runs) for each command line: the same command lines, the
+// same parsing, the same API calls, without starting Python each time.
+// Where that module cannot be imported, each command runs the aws program.
+// Close ends the process.
 type CLI struct {
 	Endpoint string
 	Region   string
@@ -131,12 +144,21 @@ type CLI struct {
 	Token    string
 	Account  string // the account these credentials act in, when known
 	Verbose  func(cmd string)
+
+	mu     sync.Mutex
+	driver *driver
 }
 
 // NewCLI is the aws CLI with moto's default test credentials (account
 // 123456789012).
 func NewCLI(endpoint, region string) *CLI {
 	return &CLI{Endpoint: endpoint, Region: region, KeyID: "test", Secret: "test", Account: "123456789012"}
+}
+
+// With returns a CLI acting with other credentials (or in another region),
+// with a command driver of its own.
+func (c *CLI) With(region, keyID, secret, token, account string) *CLI {
+	return &CLI{Endpoint: c.Endpoint, Region: region, KeyID: keyID, Secret: secret, Token: token, Account: account, Verbose: c.Verbose}
 }
 
 // Env is the environment for aws and trailwatch with these credentials:
@@ -170,16 +192,153 @@ func (c *CLI) Run(ctx context.Context, args ...string) (string, error) {
 	if c.Verbose != nil {
 		c.Verbose("aws " + strings.Join(args, " "))
 	}
-	cmd := exec.CommandContext(ctx, "aws", full...)
-	cmd.Env = c.Env()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.driver == nil {
+		c.driver = startDriver(c.Env())
+	}
+	out, errText, code, err := c.driver.run(ctx, full)
+	if err != nil {
+		return "", fmt.Errorf("aws %s: %w", strings.Join(args, " "), err)
+	}
+	if code != 0 {
+		return out, fmt.Errorf("aws %s: exit %d: %s", strings.Join(args, " "), code, strings.TrimSpace(errText))
+	}
+	return out, nil
+}
+
+// Close ends the CLI's command driver, if one was started.
+func (c *CLI) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.driver.close()
+	c.driver = nil
+}
+
+// driverScript reads one JSON array of arguments per line and runs each
+// through the aws CLI's driver, answering one JSON object per line.
+const driverScript = `
+import contextlib, io, json, sys
+from awscli.clidriver import create_clidriver
+driver = create_clidriver()
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = driver.main(json.loads(line))
+        except SystemExit as e:
+            rc = e.code if isinstance(e.code, int) else 1
+        except Exception as e:
+            print(repr(e), file=sys.stderr)
+            rc = 255
+    print(json.dumps({"rc": rc, "out": out.getvalue(), "err": err.getvalue()}), flush=True)
+`
+
+// driver is a Python process running driverScript; a nil driver, or one
+// that could not start, runs the aws program once per command instead.
+type driver struct {
+	env   []string
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   *bufio.Reader
+}
+
+func startDriver(env []string) *driver {
+	d := &driver{env: env}
+	python := pythonOfAWS()
+	if python == "" {
+		return d
+	}
+	cmd := exec.Command(python, "-c", driverScript)
+	cmd.Env = env
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return d
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return d
+	}
+	if err := cmd.Start(); err != nil {
+		return d
+	}
+	r := bufio.NewReaderSize(stdout, 1<<20)
+	var ready struct{ Ready bool }
+	line, err := r.ReadBytes('\n')
+	if err != nil || json.Unmarshal(line, &ready) != nil || !ready.Ready {
+		stdin.Close()
+		cmd.Wait()
+		return d
+	}
+	d.cmd, d.stdin, d.out = cmd, stdin, r
+	return d
+}
+
+// pythonOfAWS finds the Python that runs the aws program, from its #! line
+// (through a pyenv shim if need be); "" when there is none.
+func pythonOfAWS() string {
+	path, err := exec.LookPath("aws")
+	if err != nil {
+		return ""
+	}
+	if out, err := exec.Command("pyenv", "which", "aws").Output(); err == nil {
+		path = strings.TrimSpace(string(out))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	first, _ := bufio.NewReader(f).ReadString('\n')
+	interp, ok := strings.CutPrefix(strings.TrimSpace(first), "#!")
+	if !ok || !strings.Contains(interp, "python") || strings.Contains(interp, " ") {
+		return ""
+	}
+	return interp
+}
+
+func (d *driver) run(ctx context.Context, args []string) (stdout, stderr string, code int, err error) {
+	if d.cmd == nil {
+		return runProgram(ctx, d.env, args)
+	}
+	line, _ := json.Marshal(args)
+	if _, err := d.stdin.Write(append(line, '\n')); err != nil {
+		return "", "", 0, err
+	}
+	answer, err := d.out.ReadBytes('\n')
+	if err != nil {
+		return "", "", 0, fmt.Errorf("the aws CLI driver stopped: %w", err)
+	}
+	var r struct {
+		RC       int
+		Out, Err string
+	}
+	if err := json.Unmarshal(answer, &r); err != nil {
+		return "", "", 0, err
+	}
+	return r.Out, r.Err, r.RC, nil
+}
+
+func runProgram(ctx context.Context, env, args []string) (string, string, int, error) {
+	cmd := exec.CommandContext(ctx, "aws", args...)
+	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return out.String(), fmt.Errorf("aws %s: exit %d: %s", strings.Join(args, " "), ee.ExitCode(), strings.TrimSpace(errb.String()))
+			return out.String(), errb.String(), ee.ExitCode(), nil
 		}
-		return "", fmt.Errorf("aws %s: %w", strings.Join(args, " "), err)
+		return "", "", 0, err
 	}
-	return out.String(), nil
+	return out.String(), errb.String(), 0, nil
+}
+
+func (d *driver) close() {
+	if d == nil || d.cmd == nil {
+		return
+	}
+	d.stdin.Close()
+	d.cmd.Wait()
 }

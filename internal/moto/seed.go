@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/trailwatch/trailwatch/policies"
 )
 
 // AssumeRole returns the CLI acting in another account: sts:AssumeRole
@@ -21,10 +24,7 @@ func (c *CLI) AssumeRole(ctx context.Context, account, role string) (*CLI, error
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		return nil, fmt.Errorf("assume-role answer: %w", err)
 	}
-	next := *c
-	next.KeyID, next.Secret, next.Token = r.Credentials.AccessKeyId, r.Credentials.SecretAccessKey, r.Credentials.SessionToken
-	next.Account = account
-	return &next, nil
+	return c.With(c.Region, r.Credentials.AccessKeyId, r.Credentials.SecretAccessKey, r.Credentials.SessionToken, account), nil
 }
 
 // RoleARN is the ARN of a role in an account.
@@ -32,12 +32,10 @@ func RoleARN(account, role string) string {
 	return fmt.Sprintf("arn:aws:iam::%s:role/%s", account, role)
 }
 
-// BenchmarkPattern is the CIS filter pattern for CloudTrail configuration
-// changes, identical in every benchmark version.
-const BenchmarkPattern = "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }"
-
 // Account describes how to set an account up: by default exactly as the
-// benchmark's remediation leaves it. Each field turns one link off or
+// benchmark's remediation leaves it for the whole CIS monitoring section
+// (one trail, one metric filter and alarm per control on its log group,
+// one topic with one subscription). Each field turns one link off or
 // elsewhere, as the end-to-end scenarios need.
 type Account struct {
 	Trail          string // trail name
@@ -46,36 +44,48 @@ type Account struct {
 	NoSelectors    bool   // skip put-event-selectors
 	WriteOnly      bool   // select write-only management events
 	NoLogGroup     bool   // the trail delivers to no log group
-	FilterOn       string // put the filter on this log group instead of the trail's
-	Pattern        string // the filter pattern; default BenchmarkPattern
-	AlarmNamespace string // the alarm's namespace; default the filter's (CISBenchmark)
+	FilterOn       string // put the filters on this log group instead of the trail's
+	NoSubscription bool   // nobody subscribes to the topic
+	// Controls are the controls (directories under policies/controls) to
+	// remediate; empty means all of them.
+	Controls []string
+	// Breaks change one control's filter or alarm, by control directory.
+	Breaks map[string]Break
+}
+
+// Break is how one control's remediation goes wrong.
+type Break struct {
+	NoFilter       bool   // no metric filter
+	Pattern        string // another filter pattern
+	MetricValue    string // another metricValue
+	NoAlarm        bool   // no alarm
+	AlarmNamespace string // the alarm watches this namespace
+	Threshold      string // the alarm's threshold
+	Comparison     string // the alarm's comparison operator
 	NoAlarmActions bool   // the alarm notifies nothing
 	ActionsOff     bool   // the alarm's actions are disabled
-	NoSubscription bool   // nobody subscribes to the topic
 }
 
 // Names the seeded account's resources carry (the benchmark's
-// <placeholders>, filled in).
+// <placeholders>, filled in). Each control's filter, metric and alarm
+// take the name its data gives (policies.Section).
 const (
-	LogGroup   = "CloudTrail/DefaultLogGroup"
-	MetricName = "cloudtrail_cfg_changes_metric"
-	AlarmName  = "cloudtrail_cfg_changes_alarm"
-	TopicName  = "security-alerts"
-	TrailRole  = "CloudTrail_CloudWatchLogs_Role"
+	LogGroup  = "CloudTrail/DefaultLogGroup"
+	TopicName = "security-alerts"
+	TrailRole = "CloudTrail_CloudWatchLogs_Role"
 )
 
 // Remediate runs the benchmark's remediation with the aws CLI, as written
 // in the benchmark with the names filled in, in the CLI's account and
-// region. It returns the topic ARN.
+// region: the trail, then for each control its filter and alarm, all
+// notifying one topic. It returns the topic ARN.
 func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 	if a.Trail == "" {
 		a.Trail = "management-events"
 	}
-	if a.Pattern == "" {
-		a.Pattern = BenchmarkPattern
-	}
-	if a.AlarmNamespace == "" {
-		a.AlarmNamespace = "CISBenchmark"
+	section, err := policies.Section("")
+	if err != nil {
+		return "", err
 	}
 	bucket := "cloudtrail-" + c.Account
 	run := func(args ...string) (string, error) { return c.Run(ctx, args...) }
@@ -124,7 +134,8 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 	}
 
 	// The benchmark's remediation: find the trail's log group, then the
-	// filter, the topic, the subscription and the alarm.
+	// topic and the subscription every alarm notifies, then per control
+	// the filter and the alarm.
 	out, err := run("cloudtrail", "describe-trails")
 	if err != nil {
 		return "", err
@@ -134,16 +145,11 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 		logGroup = logGroupName(out, a.Trail)
 	}
 	if logGroup == "" {
-		logGroup = LogGroup // the trail delivers nowhere; the filter goes on the usual group
+		logGroup = LogGroup // the trail delivers nowhere; the filters go on the usual group
 	} else if a.FilterOn != "" {
 		if _, err := run("logs", "create-log-group", "--log-group-name", logGroup); err != nil {
 			return "", err
 		}
-	}
-	if _, err := run("logs", "put-metric-filter", "--log-group-name", logGroup, "--filter-name", MetricName,
-		"--metric-transformations", "metricName="+MetricName+",metricNamespace=CISBenchmark,metricValue=1",
-		"--filter-pattern", a.Pattern); err != nil {
-		return "", err
 	}
 	out, err = run("sns", "create-topic", "--name", TopicName)
 	if err != nil {
@@ -158,19 +164,59 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 			return "", err
 		}
 	}
-	alarm := []string{"cloudwatch", "put-metric-alarm", "--alarm-name", AlarmName, "--metric-name", MetricName,
-		"--statistic", "Sum", "--period", "300", "--threshold", "1", "--comparison-operator", "GreaterThanOrEqualToThreshold",
-		"--evaluation-periods", "1", "--namespace", a.AlarmNamespace}
-	if !a.NoAlarmActions {
-		alarm = append(alarm, "--alarm-actions", topic.TopicArn)
-	}
-	if a.ActionsOff {
-		alarm = append(alarm, "--no-actions-enabled")
-	}
-	if _, err := run(alarm...); err != nil {
-		return "", err
+	for _, r := range section {
+		if len(a.Controls) > 0 && !slices.Contains(a.Controls, r.Control) {
+			continue
+		}
+		b := a.Breaks[r.Control]
+		if err := c.remediateControl(ctx, r, b, logGroup, topic.TopicArn); err != nil {
+			return "", err
+		}
 	}
 	return topic.TopicArn, nil
+}
+
+// remediateControl puts one control's filter and alarm, as the benchmark's
+// remediation gives them, changed by b.
+func (c *CLI) remediateControl(ctx context.Context, r policies.Remedy, b Break, logGroup, topic string) error {
+	pattern, value := r.Pattern, "1"
+	if b.Pattern != "" {
+		pattern = b.Pattern
+	}
+	if b.MetricValue != "" {
+		value = b.MetricValue
+	}
+	if !b.NoFilter {
+		if _, err := c.Run(ctx, "logs", "put-metric-filter", "--log-group-name", logGroup, "--filter-name", r.Name,
+			"--metric-transformations", "metricName="+r.Name+",metricNamespace=CISBenchmark,metricValue="+value,
+			"--filter-pattern", pattern); err != nil {
+			return err
+		}
+	}
+	if b.NoAlarm {
+		return nil
+	}
+	namespace, threshold, comparison := "CISBenchmark", "1", "GreaterThanOrEqualToThreshold"
+	if b.AlarmNamespace != "" {
+		namespace = b.AlarmNamespace
+	}
+	if b.Threshold != "" {
+		threshold = b.Threshold
+	}
+	if b.Comparison != "" {
+		comparison = b.Comparison
+	}
+	alarm := []string{"cloudwatch", "put-metric-alarm", "--alarm-name", r.Name, "--metric-name", r.Name,
+		"--statistic", "Sum", "--period", "300", "--threshold", threshold, "--comparison-operator", comparison,
+		"--evaluation-periods", "1", "--namespace", namespace}
+	if !b.NoAlarmActions {
+		alarm = append(alarm, "--alarm-actions", topic)
+	}
+	if b.ActionsOff {
+		alarm = append(alarm, "--no-actions-enabled")
+	}
+	_, err := c.Run(ctx, alarm...)
+	return err
 }
 
 // logGroupName finds a trail's log group in describe-trails output.

@@ -35,11 +35,25 @@ same_dimensions(alarm_dims, filter_dims) if {
 	{d.Name | some d in alarm_dims} == object.keys(filter_dims)
 }
 
-# watching(ref, mt) are the alarms on a filter's metric.
+# watching(ref, mt) are the alarms on a filter's metric, found through an
+# index of the region's alarms by the names of the metrics they read.
 watching(ref, mt) := [a |
-	some a in region_alarms(ref)
+	some a in object.get(by_metric_name(ref.account, ref.region), mt.metricName, [])
 	watches(a, mt)
 ]
+
+# by_metric_name(account, region) indexes a region's alarms by metric name.
+by_metric_name(account_id, region) := {name: [a |
+	some a in object.get(lib.region(account_id, region), "metric_alarms", [])
+	name in read_names(a)
+] |
+	some a in object.get(lib.region(account_id, region), "metric_alarms", [])
+	some name in read_names(a)
+}
+
+read_names(a) := {a.MetricName} if {
+	a.MetricName
+} else := {q.MetricStat.Metric.MetricName | some q in object.get(a, "Metrics", [])}
 
 metric_name(mt) := sprintf("%s/%s", [mt.metricNamespace, mt.metricName])
 

@@ -244,9 +244,23 @@ trail_breaks(p, cs) := {p.early} if {
 
 catching(p, cs) := [fp |
 	some fp in object.get(p, "filters", [])
-	catches(fp.filter.filterPattern, cs)
-	acceptable(fp.filter.filterPattern, cs)
+	fp.filter.filterPattern in good_patterns(cs)
 ]
+
+# patterns are the distinct patterns of the filters on the trails' log
+# groups; good_patterns(cs) those that catch what a control requires (and
+# that the strict reading accepts, when it applies): judged once per
+# pattern rather than once per path through a filter.
+patterns := {fp.filter.filterPattern |
+	some p in paths
+	some fp in object.get(p, "filters", [])
+}
+
+good_patterns(cs) := {pattern |
+	some pattern in patterns
+	catches(pattern, cs)
+	acceptable(pattern, cs)
+}
 
 # --- the strict reading ---
 #
@@ -296,19 +310,36 @@ closest(p, cs) := [f |
 	caught(f, cs) == max([caught(g, cs) | some g in p.lg.metricFilters])
 ]
 
-# considered(p, cs) are the filters a reason names: the closest, and those
-# that do not parse (whatever they meant to catch); when none catches
-# anything, each of a few filters (a log group with one or two is likely
-# this control's attempt), or none of many.
-considered(p, cs) := named if {
-	named := array.concat(closest(p, cs), [f |
+# considered(p, cs) are the filters a reason names: the control's own (by
+# the name its data gives, or that of its metric) or else the closest, and
+# those that do not parse (whatever they meant to catch); when none
+# catches anything, each of a few filters (a log group with one or two is
+# likely this control's attempt), or none of many.
+considered(p, cs) := array.concat(named, broken(p, cs)) if {
+	named := [f |
 		some f in p.lg.metricFilters
-		judge(f.filterPattern, cs.events).error != ""
-	])
+		named_for(f, cs)
+		judge(f.filterPattern, cs.events).error == ""
+	]
+	count(named) > 0
+} else := named if {
+	named := array.concat(closest(p, cs), broken(p, cs))
 	count(named) > 0
 } else := p.lg.metricFilters if {
 	count(p.lg.metricFilters) <= 3
 } else := []
+
+named_for(f, cs) if f.filterName == cs.name
+
+named_for(f, cs) if {
+	some mt in f.metricTransformations
+	mt.metricName == cs.name
+}
+
+broken(p, cs) := [f |
+	some f in p.lg.metricFilters
+	judge(f.filterPattern, cs.events).error != ""
+]
 
 # filter_fix(p, cs) is the fix for a log group where no filter catches what
 # the control requires, reusing what the account has. The control's own
@@ -335,7 +366,7 @@ filter_fix(p, cs) := concat("\n", [put_filter(p.ref, f.filterName, mt, cs.patter
 own(p, cs) := mine[0] if {
 	mine := [f |
 		some f in p.lg.metricFilters
-		f.filterName == cs.name
+		named_for(f, cs)
 		count(f.metricTransformations) > 0
 	]
 	count(mine) > 0
@@ -369,8 +400,7 @@ complete(cs) := [object.union(fp, {"p": p, "chain": chain}) |
 	not p.early
 	not cloudtrail.selector_break(p.c, cs.needs)
 	some fp in object.get(p, "filters", [])
-	catches(fp.filter.filterPattern, cs)
-	acceptable(fp.filter.filterPattern, cs)
+	fp.filter.filterPattern in good_patterns(cs)
 	some chain in fp.complete
 ]
 
@@ -494,3 +524,6 @@ noise_note(f, cs) := sprintf("; note: filter %s also matches %s, so its alarm wi
 
 # result(chain, spec) is a control's result for input.account_id.
 result(chain, spec) := lib.result(chain, verdict(compile(spec, records.benchmark)))
+
+# problems(spec) are what is wrong with a control's data (lib.records).
+problems(spec) := records.problems(spec)

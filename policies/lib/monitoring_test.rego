@@ -551,3 +551,14 @@ test_fix_subscribes_to_a_topic_nobody_confirmed if {
 	startswith(r.remediation, "aws sns subscribe --region us-east-1 --topic-arn arn:aws:sns:us-east-1:111122223333:alerts --protocol email")
 	endswith(r.remediation, "--alarm-actions arn:aws:sns:us-east-1:111122223333:alerts")
 }
+
+# A filter that carries the control's name is the one a reason talks
+# about, even when another filter comes closer by accident.
+test_fail_names_the_controls_own_filter if {
+	region := fixture.region([
+		fixture.filter("Probe", "{ $.eventName = StopLogging && $.userIdentity.type = Root }"),
+		fixture.filter("Unrelated", "{ $.awsRegion = us-east-1 }"),
+	])
+	fails_with(region, "catches what this control requires: filter Probe misses DeleteTrail; catches StopLogging only when called by the root user in the console")
+	startswith(result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations metricName=Probe,")
+}

@@ -97,3 +97,83 @@ patterns(spec, version) := [b.pattern |
 	some b in spec.benchmark
 	applies(b, version)
 ]
+
+# problems(spec) are what is wrong with a control's data: trailwatch
+# refuses to load the policies while there are any, naming the file,
+# rather than judge with records that silently dropped out.
+problems(spec) := {p |
+	some p in array.concat(array.concat(spec_problems(spec), entry_problems(spec)), benchmark_problems(spec))
+}
+
+spec_problems(spec) := [p |
+	some field in ["name", "text", "benchmark"]
+	not spec[field]
+	p := sprintf("monitoring.%s is missing", [field])
+] if is_object(spec)
+
+else := ["monitoring is missing, or not an object"]
+
+entry_problems(spec) := array.concat(
+	[sprintf("monitoring.events[%d] needs an eventSource and an eventName", [i]) |
+		some i, e in object.get(spec, "events", [])
+		not valid_event(e)
+	],
+	array.concat(
+		[sprintf("monitoring.%s[%d] needs a label and a patch", [list, i]) |
+			some list in ["records", "ignore"]
+			some i, r in object.get(spec, list, [])
+			not valid_record(r)
+		],
+		array.concat(
+			[sprintf("monitoring: unknown caller %q (lib/cis/data.json has %s)", [id, concat(", ", all_callers)]) |
+				some id in named_callers(spec)
+				not caller(id)
+			],
+			[sprintf("monitoring: unknown benchmark version %q in since or before (known: %s)", [v, concat(", ", versions)]) |
+				some v in named_versions(spec)
+				not index(v)
+			],
+		),
+	),
+)
+
+valid_event(e) if {
+	is_string(e.eventSource)
+	is_string(e.eventName)
+}
+
+valid_record(r) if {
+	is_string(r.label)
+	is_object(r.patch)
+}
+
+named_callers(spec) := ({id |
+	some e in object.get(spec, "events", [])
+	some id in object.get(e, "callers", [])
+} | {id |
+	some id in object.get(spec, "callers", [])
+}) | {r.caller |
+	some list in ["records", "ignore"]
+	some r in object.get(spec, list, [])
+	r.caller
+}
+
+named_versions(spec) := {v |
+	some list in ["events", "records", "ignore", "benchmark"]
+	some e in object.get(spec, list, [])
+	some field in ["since", "before"]
+	v := e[field]
+}
+
+benchmark_problems(spec) := array.concat(
+	[sprintf("monitoring.benchmark[%d] (%s) does not parse: %s; mark it \"text_only\" if the benchmark prints it so", [i, b.pattern, cwlogs.filter_error(b.pattern)]) |
+		some i, b in object.get(spec, "benchmark", [])
+		not b.text_only
+		is_string(b.pattern)
+		cwlogs.filter_error(b.pattern) != ""
+	],
+	[sprintf("monitoring has no record a filter must catch in benchmark %s", [v]) |
+		v := versions[count(versions) - 1]
+		count(required(spec, v)) == 0
+	],
+)

@@ -45,3 +45,7 @@ import data.lib.monitoring
 # METADATA
 # description: The verdict for input.account_id, with this control's METADATA.
 result := monitoring.result(rego.metadata.chain(), data.controls.security_group_changes.monitoring)
+
+# METADATA
+# description: What is wrong with this control's data; trailwatch refuses to load it while anything is.
+problems := monitoring.problems(data.controls.security_group_changes.monitoring)
