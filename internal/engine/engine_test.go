@@ -82,6 +82,12 @@ func TestPolicyErrors(t *testing.T) {
 		{"clock refused", probeHeader + "result := time.now_ns()\n", []string{"undefined function time.now_ns"}},
 		{"randomness refused", probeHeader + "result := rand.intn(\"x\", 10)\n", []string{"undefined function rand.intn"}},
 		{"no control id", "# METADATA\n# title: x\npackage controls.probe\n\nresult := 1\n", []string{"has no custom.id"}},
+		{"no title", "# METADATA\n# custom:\n#   id: probe\n#   severity: low\n#   frameworks: [{name: x, id: y}]\npackage controls.probe\n\nresult := 1\n", []string{"probe.rego:1: package controls.probe: METADATA has no title"}},
+		{"bad severity", "# METADATA\n# title: x\n# custom:\n#   id: probe\n#   severity: urgent\n#   frameworks: [{name: x, id: y}]\npackage controls.probe\n\nresult := 1\n", []string{`custom.severity is "urgent"; want one of informational, low, medium, high, critical`}},
+		{"no frameworks", "# METADATA\n# title: x\n# custom:\n#   id: probe\n#   severity: low\npackage controls.probe\n\nresult := 1\n", []string{"METADATA has no custom.frameworks"}},
+		{"framework without id", "# METADATA\n# title: x\n# custom:\n#   id: probe\n#   severity: low\n#   frameworks: [{name: x}]\npackage controls.probe\n\nresult := 1\n", []string{"custom.frameworks[0] needs a name and an id"}},
+		{"bad id", "# METADATA\n# title: x\n# custom:\n#   id: Probe Control\n#   severity: low\n#   frameworks: [{name: x, id: y}]\npackage controls.probe\n\nresult := 1\n", []string{`custom.id "Probe Control": use lower-case letters, digits and dashes`}},
+		{"memoized function reads input", probeHeader + "# METADATA\n# custom:\n#   memoize: run\nf(x) := input.a + x\n\nresult := f(1)\n", []string{"is marked memoize: run but reads input"}},
 		{"unknown function", probeHeader + "result := cwlogs.nothing(1)\n", []string{"undefined function cwlogs.nothing"}},
 	}
 	for _, tt := range tests {
