@@ -45,7 +45,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 
 	var sources []snapshot.Source
 	for _, p := range paths {
-		snap, err := readSnapshot(p, s.stdin)
+		snap, err := readSnapshot(ctx, p, s.stdin)
 		if err != nil {
 			return err
 		}
@@ -104,19 +104,13 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 }
 
 // readSnapshot reads a snapshot file, or standard input for "-" (as in
-// trailwatch collect -o - | trailwatch evaluate -).
-func readSnapshot(path string, stdin io.Reader) (*snapshot.Snapshot, error) {
+// trailwatch collect -o - | trailwatch evaluate -), giving up when ctx
+// ends.
+func readSnapshot(ctx context.Context, path string, stdin io.Reader) (*snapshot.Snapshot, error) {
 	if path != "-" {
-		return snapshot.Read(path)
+		return snapshot.ReadContext(ctx, path)
 	}
-	data, err := io.ReadAll(io.LimitReader(stdin, snapshot.MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("<stdin>: %w", err)
-	}
-	if len(data) > snapshot.MaxSize {
-		return nil, fmt.Errorf("<stdin>: more than the %d bytes a snapshot may have", snapshot.MaxSize)
-	}
-	return snapshot.Decode("<stdin>", data)
+	return snapshot.ReadFrom(ctx, "<stdin>", stdin)
 }
 
 // prepare loads, compiles and prepares the policies for the controls and

@@ -71,10 +71,10 @@ func TestEvaluateBadInput(t *testing.T) {
 		{"empty file", write("empty.json", ""), "empty.json: empty file"},
 		{"not JSON", write("text.json", "<html>not a snapshot</html>"), "text.json:1:1: not valid JSON"},
 		{"truncated", write("half.json", string(good[:len(good)/2])), "half.json:"},
-		{"array", write("array.json", "[]"), "array.json: $: not a trailwatch snapshot"},
-		{"number", write("number.json", "3"), "number.json: $: not a trailwatch snapshot"},
+		{"array", write("array.json", "[]"), "array.json:1:1: $: not a trailwatch snapshot"},
+		{"number", write("number.json", "3"), "number.json:1:1: $: not a trailwatch snapshot"},
 		{"unknown version", write("v9.json", `{"format_version": 9, "accounts": []}`), "v9.json: $.format_version: format version 9"},
-		{"wrong type", write("type.json", strings.Replace(string(good), `"IsMultiRegionTrail": true`, `"IsMultiRegionTrail": "true"`, 1)), "type.json: $.accounts[0].regions[1].trails[0].IsMultiRegionTrail: want a boolean"},
+		{"wrong type", write("type.json", strings.Replace(string(good), `"IsMultiRegionTrail": true`, `"IsMultiRegionTrail": "true"`, 1)), "type.json:22:37: $.accounts[0].regions[1].trails[0].IsMultiRegionTrail: want a boolean"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,7 +120,7 @@ func TestEvaluateStdin(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
 	code = run(context.Background(), []string{"evaluate", "-"}, strings.NewReader("[]"), &out, &errb)
-	if code != 2 || !strings.Contains(errb.String(), "<stdin>: $: not a trailwatch snapshot") {
+	if code != 2 || !strings.Contains(errb.String(), "<stdin>:1:1: $: not a trailwatch snapshot") {
 		t.Errorf("bad stdin: exit %d, stderr %q", code, errb.String())
 	}
 }

@@ -34,21 +34,45 @@ var (
 	}
 	filterErrorDecl = &rego.Function{
 		Name:        "cwlogs.filter_error",
-		Description: "Explains why a CloudWatch Logs filter pattern would be refused by AWS (with its column), or returns \"\" for a valid pattern.",
+		Description: "Explains why a CloudWatch Logs filter pattern would be refused by AWS (with its column), or returns \"\" for a valid pattern, and for one trailwatch does not judge (see cwlogs.filter_unjudged).",
 		Decl: types.NewFunction(
 			types.Args(types.Named("pattern", types.S).Description("the filter pattern")),
 			types.Named("error", types.S).Description("the parse error, or \"\""),
 		),
 		Memoize: true,
 	}
+	filterUnjudgedDecl = &rego.Function{
+		Name:        "cwlogs.filter_unjudged",
+		Description: "Explains why trailwatch does not judge a filter pattern that AWS may accept (a regular expression too costly to match), or returns \"\". Such a pattern matches nothing for cwlogs.filter_matches; a policy should say it cannot decide.",
+		Decl: types.NewFunction(
+			types.Args(types.Named("pattern", types.S).Description("the filter pattern")),
+			types.Named("reason", types.S).Description("why, or \"\""),
+		),
+		Memoize: true,
+	}
+	filterMissesDecl = &rego.Function{
+		Name: "cwlogs.filter_misses",
+		Description: "Lists the indices of the events of an array that a CloudWatch Logs filter pattern does not match: " +
+			"cwlogs.filter_matches for each, in one call. Every index when the pattern does not parse.",
+		Decl: types.NewFunction(
+			types.Args(
+				types.Named("pattern", types.S).Description("the filter pattern"),
+				types.Named("events", types.NewArray(nil, types.NewAny(types.NewObject(nil, types.NewDynamicProperty(types.S, types.A)), types.S))).Description("the log events"),
+			),
+			types.Named("misses", types.NewArray(nil, types.N)).Description("indices of the events the pattern does not match"),
+		),
+		Memoize: true,
+	}
 )
 
-// patternCache holds compiled patterns, valid or not, by their text. The
-// patterns of an organization number in the hundreds; the bound only guards
-// against a snapshot built to exhaust memory.
+// patternCache holds compiled patterns, valid or not, by their text. It is
+// bounded by what they cost (Pattern.Cost), not by their number: a
+// regular expression can hold far more than its text. Past the bound the
+// cache starts over.
 type patternCache struct {
-	mu sync.Mutex
-	m  map[string]compiled
+	mu   sync.Mutex
+	m    map[string]compiled
+	cost int
 }
 
 type compiled struct {
@@ -56,22 +80,73 @@ type compiled struct {
 	err error
 }
 
-const patternCacheSize = 10000
+const patternCacheBudget = 64 << 20
 
 var patterns = &patternCache{m: map[string]compiled{}}
 
 func (c *patternCache) get(src string) (*filterpattern.Pattern, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if e, ok := c.m[src]; ok {
+		c.mu.Unlock()
 		return e.p, e.err
 	}
+	c.mu.Unlock()
 	p, err := filterpattern.Parse(src)
-	if len(c.m) >= patternCacheSize {
+	cost := 64 + len(src)
+	if p != nil {
+		cost = p.Cost()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cost+cost > patternCacheBudget {
 		clear(c.m)
+		c.cost = 0
 	}
 	c.m[src] = compiled{p, err}
+	c.cost += cost
 	return p, err
+}
+
+// eventCache holds events converted from Rego values for matching, by the
+// identity of the array that holds them: a control's records are built
+// once per run (custom.memoize), so the same array comes back for every
+// filter of every account, and is converted once.
+type eventCache struct {
+	mu sync.Mutex
+	m  map[*ast.Array][]any
+}
+
+const eventCacheSize = 1024
+
+var events = &eventCache{m: map[*ast.Array][]any{}}
+
+func (c *eventCache) get(arr *ast.Array) ([]any, error) {
+	c.mu.Lock()
+	if evs, ok := c.m[arr]; ok {
+		c.mu.Unlock()
+		return evs, nil
+	}
+	c.mu.Unlock()
+	evs := make([]any, arr.Len())
+	for i := range arr.Len() {
+		v := arr.Elem(i).Value
+		if s, ok := v.(ast.String); ok {
+			evs[i] = string(s)
+			continue
+		}
+		ev, err := ast.JSON(v)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", i, err)
+		}
+		evs[i] = ev
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= eventCacheSize {
+		clear(c.m)
+	}
+	c.m[arr] = evs
+	return evs, nil
 }
 
 func filterMatches(_ rego.BuiltinContext, pattern, event *ast.Term) (*ast.Term, error) {
@@ -94,6 +169,50 @@ func filterMatches(_ rego.BuiltinContext, pattern, event *ast.Term) (*ast.Term, 
 	return ast.BooleanTerm(p.MatchEvent(ev)), nil
 }
 
+func filterMisses(_ rego.BuiltinContext, pattern, evs *ast.Term) (*ast.Term, error) {
+	src, ok := pattern.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("cwlogs.filter_misses: pattern must be a string, got %s", ast.ValueName(pattern.Value))
+	}
+	arr, ok := evs.Value.(*ast.Array)
+	if !ok {
+		return nil, fmt.Errorf("cwlogs.filter_misses: events must be an array, got %s", ast.ValueName(evs.Value))
+	}
+	p, perr := patterns.get(string(src))
+	list, err := events.get(arr)
+	if err != nil {
+		return nil, fmt.Errorf("cwlogs.filter_misses: %w", err)
+	}
+	var misses []*ast.Term
+	for i, ev := range list {
+		if perr != nil || !matchOne(p, ev) {
+			misses = append(misses, ast.InternedTerm(i))
+		}
+	}
+	return ast.ArrayTerm(misses...), nil
+}
+
+func matchOne(p *filterpattern.Pattern, ev any) bool {
+	if s, ok := ev.(string); ok {
+		_, m := p.MatchMessage(s)
+		return m
+	}
+	return p.MatchEvent(ev)
+}
+
+func filterUnjudged(_ rego.BuiltinContext, pattern *ast.Term) (*ast.Term, error) {
+	src, ok := pattern.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("cwlogs.filter_unjudged: pattern must be a string, got %s", ast.ValueName(pattern.Value))
+	}
+	_, err := patterns.get(string(src))
+	var le *filterpattern.LimitError
+	if errors.As(err, &le) {
+		return ast.StringTerm(le.Msg), nil
+	}
+	return ast.StringTerm(""), nil
+}
+
 func filterError(_ rego.BuiltinContext, pattern *ast.Term) (*ast.Term, error) {
 	src, ok := pattern.Value.(ast.String)
 	if !ok {
@@ -101,8 +220,9 @@ func filterError(_ rego.BuiltinContext, pattern *ast.Term) (*ast.Term, error) {
 	}
 	_, err := patterns.get(string(src))
 	var se *filterpattern.SyntaxError
+	var le *filterpattern.LimitError
 	switch {
-	case err == nil:
+	case err == nil, errors.As(err, &le):
 		return ast.StringTerm(""), nil
 	case errors.As(err, &se):
 		return ast.StringTerm(fmt.Sprintf("column %d: %s", se.Column, se.Msg)), nil
@@ -115,6 +235,8 @@ func astBuiltins() []*ast.Builtin {
 	return []*ast.Builtin{
 		{Name: filterMatchesDecl.Name, Description: filterMatchesDecl.Description, Decl: filterMatchesDecl.Decl},
 		{Name: filterErrorDecl.Name, Description: filterErrorDecl.Description, Decl: filterErrorDecl.Decl},
+		{Name: filterUnjudgedDecl.Name, Description: filterUnjudgedDecl.Description, Decl: filterUnjudgedDecl.Decl},
+		{Name: filterMissesDecl.Name, Description: filterMissesDecl.Description, Decl: filterMissesDecl.Decl},
 	}
 }
 
@@ -123,6 +245,8 @@ func regoOptions() []func(*rego.Rego) {
 	return []func(*rego.Rego){
 		rego.Function2(filterMatchesDecl, filterMatches),
 		rego.Function1(filterErrorDecl, filterError),
+		rego.Function1(filterUnjudgedDecl, filterUnjudged),
+		rego.Function2(filterMissesDecl, filterMisses),
 	}
 }
 

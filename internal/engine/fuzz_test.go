@@ -69,6 +69,7 @@ var mutations = []func(s *snapshot.Snapshot, b byte){
 	},
 	func(s *snapshot.Snapshot, b byte) { // a link broken
 		r := firstRegion(s)
+		yes := true
 		switch b % 8 {
 		case 0:
 			r.Trails = nil
@@ -92,7 +93,7 @@ var mutations = []func(s *snapshot.Snapshot, b byte){
 			}
 		case 7:
 			for i := range r.MetricAlarms {
-				r.MetricAlarms[i].MetricName, r.MetricAlarms[i].Metrics = "", []snapshot.MetricDataQuery{{Id: "m", MetricStat: &snapshot.MetricStat{Metric: snapshot.Metric{Namespace: "CISBenchmark", MetricName: "CloudTrailConfigChanges"}}}}
+				r.MetricAlarms[i].MetricName, r.MetricAlarms[i].Metrics = "", []snapshot.MetricDataQuery{{Id: "m", MetricStat: &snapshot.MetricStat{Metric: snapshot.Metric{Namespace: "CISBenchmark", MetricName: "CloudTrailConfigChanges"}, Period: 300, Stat: "Sum"}, ReturnData: &yes}}
 			}
 		}
 	},

@@ -48,6 +48,7 @@ type Pattern struct {
 	terms     *termSet   // KindTerms
 	delimited *delimited // KindDelimited
 	regex     *regexValue
+	rx        []*regexValue // every regular expression of the pattern
 }
 
 // Result is what a match yields: for space-delimited patterns the fields
@@ -90,8 +91,11 @@ func Parse(src string) (*Pattern, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.rx = s.rx
 	return p, nil
 }
+
+func (p *Pattern) regexes() []*regexValue { return p.rx }
 
 // MustParse is Parse for patterns known to be valid, such as test fixtures.
 func MustParse(src string) *Pattern {
@@ -101,6 +105,20 @@ func MustParse(src string) *Pattern {
 	}
 	return p
 }
+
+// Cost is a rough measure of the memory a compiled pattern holds, in
+// bytes: its text and its regular expressions' programs. Caches of
+// compiled patterns are bounded by it.
+func (p *Pattern) Cost() int {
+	cost := 64 + 4*len(p.src)
+	for _, r := range p.regexes() {
+		cost += 64 * r.size
+	}
+	return cost
+}
+
+// HasRegex reports whether the pattern uses a regular expression.
+func (p *Pattern) HasRegex() bool { return len(p.regexes()) > 0 }
 
 // String returns the pattern as it was written.
 func (p *Pattern) String() string { return p.src }

@@ -1,9 +1,27 @@
 package filterpattern
 
 import (
+	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 )
+
+// programSize is how many instructions a regular expression compiles to:
+// what its matching costs, per byte of input, at worst.
+func programSize(re *syntax.Regexp) int {
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return 0
+	}
+	return len(prog.Inst)
+}
+
+// LimitError is a pattern AWS may accept but trailwatch does not evaluate:
+// it would cost too much to match (rules.go says where the line is).
+type LimitError struct{ Msg string }
+
+func (e *LimitError) Error() string { return e.Msg }
 
 // The regular expressions AWS accepts between percent signs: letters,
 // digits, the symbols : _ # = @ / ; , - and the operators ^ $ ? [ ] { } | \
@@ -76,11 +94,20 @@ func compileRegex(body string, s *scanner, off int) (*regexValue, error) {
 			return nil, s.errAt(off+i, "character %q is not allowed in a regular expression", string(c))
 		}
 	}
+	parsed, err := syntax.Parse(out.String(), syntax.Perl)
+	if err != nil {
+		return nil, s.errAt(off, "invalid regular expression: %s", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	if size := programSize(parsed); size > MaxRegexProgram {
+		return nil, &LimitError{Msg: fmt.Sprintf("the regular expression at column %d compiles to %d instructions; trailwatch evaluates at most %d (see rules.go), so it cannot tell what this pattern matches", s.column(off), size, MaxRegexProgram)}
+	}
 	re, err := regexp.Compile(out.String())
 	if err != nil {
 		return nil, s.errAt(off, "invalid regular expression: %s", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 	}
-	return &regexValue{src: body, re: re}, nil
+	rv := &regexValue{src: body, re: re, size: programSize(parsed)}
+	s.rx = append(s.rx, rv)
+	return rv, nil
 }
 
 func isHex(c byte) bool {

@@ -88,3 +88,29 @@ func isBlankTerm(t string) bool {
 //   - A condition names its own field (w1 = ERROR || w1 = WARN); naming
 //     another field is refused, as the console refuses it. GUESS.
 const absorbExtraFieldsIntoLast = true
+
+// Regular expressions. What AWS documents of them (the CloudWatch Logs
+// guide, "Supported regular expressions (regex) syntax"), enforced here:
+//
+//   - letters, digits, the symbols : _ # = @ / ; , - and the operators
+//     ^ $ ? [ ] { } | \ * + . only; no parentheses; no multi-byte
+//     characters (regex.go);
+//   - at most 2 regular expressions in one JSON or space-delimited pattern
+//     (MaxRegexes);
+//   - at most 5 filter patterns with regular expressions on one log group,
+//     for metric and subscription filters (MaxRegexFiltersPerLogGroup: a
+//     rule about a log group, which the snapshot reader enforces);
+//   - a pattern of at most 1024 characters (MaxPatternLength).
+//
+// AWS documents no bound on the repetitions {m,n} allow, and within 1024
+// characters a pattern like %\w{,1000}\w{,1000}...% compiles to hundreds
+// of thousands of instructions: megabytes each, and as many steps per
+// byte matched. trailwatch's own limit, MaxRegexProgram, stops there: a
+// regular expression that compiles to more instructions is a *LimitError,
+// which a policy reports as a pattern it cannot judge (ERROR), never as a
+// match or a miss. Matching stays linear in the input (Go's regexp is an
+// automaton, without backtracking), and the limit bounds the constant.
+const (
+	MaxRegexFiltersPerLogGroup = 5
+	MaxRegexProgram            = 5000
+)

@@ -1,6 +1,10 @@
 package filterpattern
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 // One test per rule that AWS's documentation leaves open (rules.go). When
 // AWS is shown to behave otherwise, change rules.go and the case here.
@@ -80,5 +84,25 @@ func TestGroupedEqualitiesAgree(t *testing.T) {
 		if g, w := grouped.eval(v), plain.eval(v); g != w {
 			t.Errorf("on %s: grouped %v, one by one %v", msg, g, w)
 		}
+	}
+}
+
+// A regular expression that compiles past MaxRegexProgram instructions is
+// a *LimitError (AWS may accept it; trailwatch does not judge it), never a
+// match or a miss; small ones compile, and their cost counts.
+func TestRegexProgramLimit(t *testing.T) {
+	huge := `%\w{,1000}\w{,1000}\w{,1000}x%`
+	_, err := Parse(huge)
+	var le *LimitError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "trailwatch evaluates at most 5000") {
+		t.Errorf("Parse(%s) = %v, want a *LimitError", huge, err)
+	}
+	if _, err := Parse(`{ $.a = %\w{,1000}\w{,1000}\w{,1000}x% }`); !errors.As(err, &le) {
+		t.Errorf("a huge regex in a JSON pattern: %v", err)
+	}
+	small := MustParse(`%\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}%`)
+	plain := MustParse(`{ $.eventName = StopLogging }`)
+	if !small.HasRegex() || plain.HasRegex() || small.Cost() <= plain.Cost() {
+		t.Errorf("HasRegex %v %v, Cost %d %d", small.HasRegex(), plain.HasRegex(), small.Cost(), plain.Cost())
 	}
 }

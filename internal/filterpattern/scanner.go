@@ -25,6 +25,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 type scanner struct {
 	src string
 	pos int
+	rx  []*regexValue // the regular expressions compiled so far
 }
 
 func (s *scanner) eof() bool { return s.pos >= len(s.src) }
@@ -51,6 +52,11 @@ func (s *scanner) skipSpace() {
 	for !s.eof() && isSpace(s.src[s.pos]) {
 		s.pos++
 	}
+}
+
+// column is the 1-based character column of byte offset off.
+func (s *scanner) column(off int) int {
+	return utf8.RuneCountInString(s.src[:min(off, len(s.src))]) + 1
 }
 
 // errAt builds a SyntaxError at byte offset off.

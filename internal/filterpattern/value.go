@@ -235,6 +235,7 @@ func compare(op opKind, a, b float64) bool {
 
 // regexValue is a %regex% compiled for Go's RE2 engine.
 type regexValue struct {
-	src string // as written between the percent signs
-	re  *regexp.Regexp
+	src  string // as written between the percent signs
+	re   *regexp.Regexp
+	size int // instructions
 }

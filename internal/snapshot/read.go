@@ -2,24 +2,26 @@ package snapshot
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"strings"
+	"syscall"
 )
 
 // Error is a snapshot that cannot be read. It names the file and, where
-// there is one, the line and column (for JSON that does not parse) or the
-// JSON path (for JSON that is not a valid snapshot).
+// there is one, the line and column and the JSON path of the value at
+// fault (such as $.accounts[0].regions).
 type Error struct {
 	File string
 	Line int    // 1-based; 0 when unknown
 	Col  int    // 1-based; 0 when unknown
 	Path string // JSON path such as $.accounts[0].regions; empty when unknown
 	Msg  string
+	err  error // the I/O error or interruption behind Msg, if any
 }
 
 func (e *Error) Error() string {
@@ -36,12 +38,22 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// MaxSize bounds what Read accepts; a real snapshot of a large organization
-// is a few megabytes.
-const MaxSize = 256 << 20
+func (e *Error) Unwrap() error { return e.err }
+
+// MaxSize bounds what a snapshot may hold: an organization of ten thousand
+// accounts takes a few hundred megabytes. Reading stops there, whatever
+// the file is (a device that never ends, say).
+const MaxSize = 1 << 30
 
 // Read reads and validates a snapshot file.
 func Read(path string) (*Snapshot, error) {
+	return ReadContext(context.Background(), path)
+}
+
+// ReadContext reads and validates a snapshot file, giving up when ctx
+// ends, even on a FIFO that nothing writes to. Reading is bounded by
+// MaxSize whatever the file is.
+func ReadContext(ctx context.Context, path string) (*Snapshot, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -52,14 +64,109 @@ func Read(path string) (*Snapshot, error) {
 	if info.IsDir() {
 		return nil, &Error{File: path, Msg: "is a directory; give the path of a snapshot file"}
 	}
-	if info.Size() > MaxSize {
+	if info.Mode().IsRegular() && info.Size() > MaxSize {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes, more than the %d a snapshot may have", info.Size(), MaxSize)}
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &Error{File: path, Msg: "cannot read: " + unwrapPathError(err)}
+	var opened []io.Closer
+	defer func() {
+		for _, c := range opened {
+			c.Close()
+		}
+	}()
+	regular := info.Mode().IsRegular()
+	open := func() (io.Reader, error) {
+		r, err := OpenBounded(ctx, path, regular)
+		if err != nil {
+			return nil, &Error{File: path, Msg: "cannot read: " + unwrapPathError(err)}
+		}
+		opened = append(opened, r)
+		return r, nil
 	}
-	return Decode(path, data)
+	if !regular {
+		// A device or a FIFO gives its bytes once: keep what was read, to
+		// read it again (and the rest) if need be.
+		r, err := open()
+		if err != nil {
+			return nil, err
+		}
+		var kept bytes.Buffer
+		tee := io.TeeReader(r, &kept)
+		first := true
+		open = func() (io.Reader, error) {
+			if first {
+				first = false
+				return tee, nil
+			}
+			return io.MultiReader(bytes.NewReader(kept.Bytes()), r), nil
+		}
+	}
+	return decode(path, open, MaxSize)
+}
+
+// ReadFrom reads a snapshot from a stream such as standard input, giving up
+// when ctx ends; name is used in errors.
+func ReadFrom(ctx context.Context, name string, r io.Reader) (*Snapshot, error) {
+	data, err := io.ReadAll(io.LimitReader(cancellable{ctx: ctx, r: r}, MaxSize+1))
+	if err != nil {
+		return nil, (&decoder{name: name}).syntax(err)
+	}
+	if len(data) > MaxSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("more than the %d bytes a snapshot may have", MaxSize)}
+	}
+	return Decode(name, data)
+}
+
+// Decode parses and validates a snapshot held in memory; name is used in
+// errors.
+func Decode(name string, data []byte) (*Snapshot, error) {
+	return decode(name, func() (io.Reader, error) { return bytes.NewReader(data), nil }, MaxSize)
+}
+
+// BoundedFile is a file read within a context: reads fail once the
+// context ends, and a read that waits (a FIFO, a terminal) is woken.
+type BoundedFile struct {
+	cancellable
+	f    *os.File
+	stop func() bool
+}
+
+func (b *BoundedFile) Close() error {
+	b.stop()
+	return b.f.Close()
+}
+
+// OpenBounded opens a file for reading within ctx. A file that is not
+// regular is opened without waiting for a writer (O_NONBLOCK), so that a
+// FIFO nobody writes to reads as empty rather than hanging; when ctx ends
+// the file is closed, which wakes a read that waits.
+func OpenBounded(ctx context.Context, path string, regular bool) (*BoundedFile, error) {
+	flags := os.O_RDONLY
+	if !regular {
+		flags |= syscall.O_NONBLOCK
+	}
+	f, err := os.OpenFile(path, flags, 0)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { f.Close() })
+	return &BoundedFile{cancellable: cancellable{ctx: ctx, r: f}, f: f, stop: stop}, nil
+}
+
+// cancellable is a reader that stops when its context ends.
+type cancellable struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c cancellable) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	if err != nil && c.ctx.Err() != nil {
+		return n, c.ctx.Err()
+	}
+	return n, err
 }
 
 func unwrapPathError(err error) string {
@@ -68,65 +175,4 @@ func unwrapPathError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// Decode parses and validates a snapshot held in memory; name is used in
-// errors.
-func Decode(name string, data []byte) (*Snapshot, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, &Error{File: name, Msg: "empty file; a snapshot is a JSON object written by trailwatch collect"}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
-		return nil, syntaxError(name, data, err, dec.InputOffset())
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		line, col := position(data, int(dec.InputOffset()))
-		return nil, &Error{File: name, Line: line, Col: col, Msg: "unexpected data after the snapshot's closing }"}
-	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
-		return nil, &Error{File: name, Path: "$", Msg: fmt.Sprintf("not a trailwatch snapshot: want a JSON object, found %s", describe(doc))}
-	}
-	v, ok := obj["format_version"]
-	if !ok {
-		return nil, &Error{File: name, Path: "$", Msg: "not a trailwatch snapshot: it has no format_version"}
-	}
-	if n, ok := v.(json.Number); !ok || string(n) != fmt.Sprint(FormatVersion) {
-		return nil, &Error{File: name, Path: "$.format_version", Msg: fmt.Sprintf("format version %s is not one this trailwatch reads (it reads %d); use the trailwatch that wrote it, or collect again", render(v), FormatVersion)}
-	}
-	if perr := validate(doc); perr != nil {
-		return nil, &Error{File: name, Path: perr.path, Msg: perr.msg}
-	}
-	var s Snapshot
-	if err := json.Unmarshal(data, &s); err != nil {
-		// The schema admits only what the types hold; reaching here is a bug.
-		return nil, &Error{File: name, Msg: "does not decode after passing the schema: " + err.Error()}
-	}
-	return &s, nil
-}
-
-func syntaxError(name string, data []byte, err error, off int64) error {
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		line, col := position(data, int(se.Offset)-1) // Offset is just past the bad byte
-		return &Error{File: name, Line: line, Col: col, Msg: "not valid JSON: " + se.Error()}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		line, col := position(data, len(data))
-		return &Error{File: name, Line: line, Col: col, Msg: "JSON ends early; the file looks truncated"}
-	}
-	line, col := position(data, int(off))
-	return &Error{File: name, Line: line, Col: col, Msg: "not valid JSON: " + err.Error()}
-}
-
-// position turns a byte offset into a 1-based line and column.
-func position(data []byte, off int) (int, int) {
-	off = min(max(off, 0), len(data))
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := off - bytes.LastIndexByte(before, '\n')
-	return line, col
 }

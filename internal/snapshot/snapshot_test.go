@@ -2,13 +2,17 @@ package snapshot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func sample() *Snapshot {
@@ -232,9 +236,13 @@ func TestMerge(t *testing.T) {
 	}
 }
 
-// The schema uses only keywords the validator implements, and every field of
-// the Go types appears in it (and the reverse), so the two cannot drift.
+// The schema compiles: it uses only keywords the reader implements, and
+// every property names a field of the Go types with the same type (and
+// every field is in the schema), so the two cannot drift.
 func TestSchemaKeywords(t *testing.T) {
+	if _, err := rootNode(); err != nil {
+		t.Fatal(err)
+	}
 	var root any
 	if err := json.Unmarshal(Schema, &root); err != nil {
 		t.Fatal(err)
@@ -245,7 +253,7 @@ func TestSchemaKeywords(t *testing.T) {
 		case map[string]any:
 			for k, c := range v {
 				if !inProps && !slices.Contains(supportedKeywords, k) {
-					t.Errorf("schema keyword %q is not implemented by the validator", k)
+					t.Errorf("schema keyword %q is not implemented by the reader", k)
 				}
 				walk(c, !inProps && (k == "properties" || k == "$defs"))
 			}
@@ -256,4 +264,133 @@ func TestSchemaKeywords(t *testing.T) {
 		}
 	}
 	walk(root, false)
+}
+
+// What a snapshot edit could do to a verdict, refused: a key twice (the
+// last would win), a key that differs from a field only in case (encoding/
+// json would take it for the field), numbers AWS never returns.
+func TestReadRefusesEdits(t *testing.T) {
+	good, err := sample().Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(old, new string) string {
+		if !bytes.Contains(good, []byte(old)) {
+			t.Fatalf("sample has no %q", old)
+		}
+		return strings.Replace(string(good), old, new, 1)
+	}
+	tests := []struct {
+		name, content, want string
+	}{
+		{"duplicate key", edit(`"IsLogging": true`, `"IsLogging": false, "IsLogging": true`),
+			`$.accounts[0].regions[0].trails[0].GetTrailStatus.IsLogging: the key "IsLogging" appears twice in one object`},
+		{"twin in lower case", edit(`"IsLogging": true`, `"IsLogging": false, "islogging": true`),
+			`$.accounts[0].regions[0].trails[0].GetTrailStatus.islogging: the key "islogging" differs from the field "IsLogging" only in case`},
+		{"twin with a long s", edit(`"IsLogging": true`, `"IsLogging": false, "IſLogging": true`),
+			`the key "IſLogging" differs from the field "IsLogging" only in case`},
+		{"twin alone", edit(`"ActionsEnabled": true`, `"ActionsEnabled": false, "actionsenabled": true`),
+			`the key "actionsenabled" differs from the field "ActionsEnabled" only in case`},
+		{"duplicate unknown key", edit(`"IsLogging": true`, `"IsLogging": true, "Extra": 1, "Extra": 2`),
+			`the key "Extra" appears twice`},
+		{"duplicate deep in an unknown field", edit(`"IsLogging": true`, `"IsLogging": true, "Extra": {"a": [{"b": 1, "b": 2}]}`),
+			`$.accounts[0].regions[0].trails[0].GetTrailStatus.Extra.a[0].b: the key "b" appears twice`},
+		{"duplicate map key", edit(`"metricValue": "1"`, `"metricValue": "1", "dimensions": {"a": "x", "a": "y"}`), `the key "a" appears twice`},
+		{"threshold past float64", edit(`"Threshold": 1`, `"Threshold": 1e400`), `$.accounts[0].regions[0].metric_alarms[0].Threshold: the number 1e400 is out of range`},
+		{"period past int32", edit(`"MetricName": "m"`, `"MetricName": "m", "Period": 99999999999`), `Period: the number 99999999999 is above the greatest value allowed, 2.147483647e+09`},
+		{"period zero", edit(`"MetricName": "m"`, `"MetricName": "m", "Period": 0`), `Period: the number 0 is below the least value allowed, 1`},
+		{"http status", edit(`"http_status": 403`, `"http_status": 4030`), `http_status: the number 4030 is above the greatest value allowed, 599`},
+		{"too deep", edit(`"IsLogging": true`, `"IsLogging": true, "Extra": `+strings.Repeat("[", 600)+strings.Repeat("]", 600)), "nested more than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode("edited.json", []byte(tt.content))
+			var se *Error
+			if !errors.As(err, &se) || !strings.Contains(err.Error(), tt.want) || se.Line == 0 {
+				t.Errorf("err = %v\nwant a *snapshot.Error with a line, containing %q", err, tt.want)
+			}
+		})
+	}
+	// Fields AWS adds that the format does not know are read past.
+	if _, err := Decode("extra.json", []byte(edit(`"IsLogging": true`, `"IsLogging": true, "NewAWSField": {"x": [1, 2]}`))); err != nil {
+		t.Errorf("an unknown AWS field: %v", err)
+	}
+}
+
+// Special files: a device that never ends is refused at its first byte, a
+// FIFO that nobody writes to reads as empty, and one that a writer holds
+// open without writing gives up when the context ends.
+func TestReadSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "zero.json")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Read(zero)
+	if err == nil || !strings.Contains(err.Error(), `zero.json:1:1: not valid JSON: invalid character '\x00'`) {
+		t.Errorf("/dev/zero: %v", err)
+	}
+
+	fifo := filepath.Join(dir, "fifo.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Read(fifo); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "empty file") {
+			t.Errorf("a FIFO without a writer: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading a FIFO without a writer hangs")
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { _, err := ReadContext(ctx, fifo); done <- err }()
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for the reader
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.Write([]byte(`{"format_version": 1, `))
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("a FIFO whose writer stalls, cancelled: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a cancelled read of a stalled FIFO does not give up")
+	}
+}
+
+// A log group with more metric filters than AWS allows, or more of them
+// with regular expressions, is not something AWS returns: refused where it
+// stands.
+func TestReadRefusesWhatAWSNeverReturns(t *testing.T) {
+	s := sample()
+	lg := &s.Accounts[0].Regions[0].LogGroups[0]
+	base := lg.MetricFilters[0]
+	for i := range 6 {
+		f := base
+		f.FilterName = fmt.Sprintf("rx%d", i)
+		f.FilterPattern = fmt.Sprintf(`%%ERROR%d%%`, i)
+		lg.MetricFilters = append(lg.MetricFilters, f)
+	}
+	data, _ := s.Marshal()
+	_, err := Decode("regex.json", data)
+	if err == nil || !strings.Contains(err.Error(), "$.accounts[0].regions[0].log_groups[0]: log group trail has 6 metric filters with regular expressions; AWS allows 5") {
+		t.Errorf("six regex filters: %v", err)
+	}
+	lg.MetricFilters = lg.MetricFilters[:1]
+	for i := range 100 {
+		f := base
+		f.FilterName = fmt.Sprintf("f%03d", i)
+		lg.MetricFilters = append(lg.MetricFilters, f)
+	}
+	data, _ = s.Marshal()
+	if _, err := Decode("many.json", data); err == nil || !strings.Contains(err.Error(), "has 101 metric filters; AWS allows 100") {
+		t.Errorf("101 filters: %v", err)
+	}
 }

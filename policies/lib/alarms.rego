@@ -38,18 +38,18 @@ same_dimensions(alarm_dims, filter_dims) if {
 # watching(ref, mt) are the alarms on a filter's metric, found through an
 # index of the region's alarms by the names of the metrics they read.
 watching(ref, mt) := [a |
-	some a in object.get(by_metric_name(ref.account, ref.region), mt.metricName, [])
+	some j in object.get(by_metric_name(ref.account, ref.region), mt.metricName, [])
+	a := region_alarms(ref)[j]
 	watches(a, mt)
 ]
 
-# by_metric_name(account, region) indexes a region's alarms by metric name.
-by_metric_name(account_id, region) := {name: [a |
-	some a in object.get(lib.region(account_id, region), "metric_alarms", [])
-	name in read_names(a)
-] |
-	some a in object.get(lib.region(account_id, region), "metric_alarms", [])
+# by_metric_name(account, region) indexes a region's alarms (their
+# positions) by the names of the metrics they read, in linear time
+# (lib.group).
+by_metric_name(account_id, region) := lib.group([[name, j] |
+	some j, a in object.get(lib.region(account_id, region), "metric_alarms", [])
 	some name in read_names(a)
-}
+])
 
 read_names(a) := {a.MetricName} if {
 	a.MetricName

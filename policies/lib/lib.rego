@@ -111,3 +111,23 @@ brk(link, status, trail, reason, remediation) := {
 	"reason": reason,
 	"remediation": remediation,
 }
+
+# group(pairs) turns [key, value] pairs into an object of each key's
+# values, in their order: the pairs (with their index, to keep the order)
+# are sorted and each key's values are the run from where the key starts
+# to where the next one does, so grouping costs time in proportion to the
+# pairs (and a sort), never to their square.
+group(pairs) := {sorted[at][0]: [pairs[p[1]][1] | some p in array.slice(sorted, at, ends[i])] |
+	some i, at in starts
+} if {
+	sorted := sort([[pair[0], i] | some i, pair in pairs])
+	starts := [i |
+		some i, _ in sorted
+		starts_run(sorted, i)
+	]
+	ends := array.concat(array.slice(starts, 1, count(starts)), [count(sorted)])
+}
+
+starts_run(_, 0)
+
+starts_run(sorted, i) if sorted[i - 1][0] != sorted[i][0]

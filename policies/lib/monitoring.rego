@@ -31,10 +31,27 @@ path(c) := {"c": c, "early": b} if {
 } else := {"c": c, "log_group": lg_break(c, ref)} if {
 	ref := cloudtrail.log_group_ref(c.trail)
 	not find_log_group(ref)
-} else := {"c": c, "ref": ref, "lg": lg, "filters": [filter_path(c, ref, f, mt) |
-	some f in lg.metricFilters
-	some mt in f.metricTransformations
-]} if {
+} else := {
+	"c": c, "ref": ref, "lg": lg,
+	"filters": [filter_path(c, ref, f, mt) |
+		some f in lg.metricFilters
+		some mt in f.metricTransformations
+	],
+	# What a control asks of the filters, indexed once per path: their
+	# distinct patterns; the filters by their names and their metrics'
+	# names; those whose pattern AWS would refuse or trailwatch does not
+	# judge; the namespace they publish to.
+	"patterns": {f.filterPattern | some f in lg.metricFilters},
+	"by_name": lib.group(array.concat(
+		[[f.filterName, f] | some f in lg.metricFilters],
+		[[mt.metricName, f] | some f in lg.metricFilters; some mt in f.metricTransformations; mt.metricName != f.filterName],
+	)),
+	"broken": [f |
+		some f in lg.metricFilters
+		concat("", [cwlogs.filter_error(f.filterPattern), cwlogs.filter_unjudged(f.filterPattern)]) != ""
+	],
+	"namespace": [mt.metricNamespace | some f in lg.metricFilters; some mt in f.metricTransformations],
+} if {
 	ref := cloudtrail.log_group_ref(c.trail)
 	lg := find_log_group(ref)
 }
@@ -57,56 +74,102 @@ lg_break(c, ref) := lib.brk("log_group", "FAIL", c.trail, sprintf("its log group
 	not lib.account(ref.account)
 } else := lib.brk("log_group", "ERROR", c.trail, sprintf("its log group %s (account %s, %s) was not collected", [ref.name, ref.account, ref.region]), "")
 
-# filter_path(c, ref, f, mt) is one metric a filter publishes, with the
-# complete chains past it and the breaks of the others. Only an alarm that
-# one event makes fire (lib.alarms) carries the chain on.
+# filter_path(c, ref, f, mt) is one metric a filter publishes, with a
+# complete chain past it if there is one, and the breaks of the others.
+# What lies past the filter depends on the metric, not on the filter, so it
+# is worked out once per metric (outcome), whatever the number of filters
+# that publish it: the chain costs time in proportion to trails, filters,
+# alarms and topics, not to their product.
 filter_path(c, ref, f, mt) := {
 	"filter": f,
 	"mt": mt,
-	"complete": [chain |
+	"complete": [o.chain | o.chain],
+	"breaks": {fill(b, c, f) | some b in o.breaks},
+} if {
+	o := outcome(ref, mt)
+}
+
+# In an outcome, the filter's name and pattern stand as placeholders, for
+# fill to put in.
+filter_name := "\u0000filter\u0000"
+
+filter_pattern := "\u0000pattern\u0000"
+
+placeholder_filter := {"filterName": filter_name, "filterPattern": filter_pattern}
+
+fill(b, c, f) := object.union(b, {
+	"trail": c.trail.TrailARN,
+	"trail_name": c.trail.Name,
+	"reason": replace(b.reason, filter_name, f.filterName),
+	"remediation": replace(replace(b.remediation, filter_name, f.filterName), filter_pattern, f.filterPattern),
+})
+
+# outcome(ref, mt) is what lies past a metric a filter publishes: the first
+# complete chain (an alarm that one event makes fire, its actions enabled,
+# notifying a topic with a confirmed subscription), and the breaks that
+# matter: those that got furthest along the chain, and those for want of
+# evidence (a few of each; the reasons name the first).
+outcome(ref, mt) := {"breaks": [b]} if {
+	count(alarms.watching(ref, mt)) == 0
+	alarms.incomplete(ref)
+	b := brk_past("alarm", "ERROR", sprintf("no alarm seen on metric %s of filter %s, and the alarms of %s could not all be read (%s)", [alarms.metric_name(mt), filter_name, ref.region, lib.call_failure(ref.account, ref.region, "DescribeAlarms", "")]), "")
+} else := {"breaks": [b]} if {
+	count(alarms.watching(ref, mt)) == 0
+	b := brk_past("alarm", "FAIL", sprintf("no alarm watches metric %s of filter %s%s", [alarms.metric_name(mt), filter_name, alarms.hint(ref, mt)]), alarms.notify(ref, mt.metricName, mt))
+} else := object.union({"breaks": representative(all)}, chain) if {
+	watching := alarms.watching(ref, mt)
+	firing := [a | some a in watching; alarms.fires(a, placeholder_filter, mt)]
+	all := array.concat(
+		[late_break(ref, b) |
+			some a in watching
+			why := alarms.silent(a, placeholder_filter, mt)
+			b := brk_past("alarm", "FAIL", why, alarms.refire(ref, a, placeholder_filter, mt))
+		],
+		[late_break(ref, b) |
+			some a in firing
+			some b in alarm_breaks(ref, a)
+		],
+	)
+	chain := first_chain(firing)
+}
+
+first_chain(firing) := {"chain": chains[0]} if {
+	chains := [chain |
 		some a in firing
 		a.ActionsEnabled == true
 		some arn in alarms.sns_actions(a)
 		tp := sns.find(arn)
 		sns.confirmed(tp) > 0
 		chain := {"alarm": a, "topic": tp}
-	],
-	"breaks": past_filter_breaks(c, ref, f, mt, watching, firing),
-} if {
-	watching := alarms.watching(ref, mt)
-	firing := [a | some a in watching; alarms.fires(a, f, mt)]
-}
+	]
+	count(chains) > 0
+} else := {}
 
-past_filter_breaks(c, ref, f, mt, watching, firing) := {lib.brk("alarm", "ERROR", c.trail, sprintf("no alarm seen on metric %s of filter %s, and the alarms of %s could not all be read (%s)", [alarms.metric_name(mt), f.filterName, ref.region, lib.call_failure(ref.account, ref.region, "DescribeAlarms", "")]), "")} if {
-	count(watching) == 0
-	alarms.incomplete(ref)
-} else := {lib.brk("alarm", "FAIL", c.trail, sprintf("no alarm watches metric %s of filter %s%s", [alarms.metric_name(mt), f.filterName, alarms.hint(ref, mt)]), alarms.notify(ref, mt.metricName, mt))} if {
-	count(watching) == 0
-} else := union({
-	{late_break(ref, b) |
-		some a in watching
-		why := alarms.silent(a, f, mt)
-		b := lib.brk("alarm", "FAIL", c.trail, why, alarms.refire(ref, a, f, mt))
-	},
-	{late_break(ref, b) |
-		some a in firing
-		some b in alarm_breaks(c, ref, a)
-	},
-})
+# representative(bs) keeps of some breaks those that matter to a verdict:
+# the furthest along the chain and those for want of evidence, three of
+# each in their sorted order.
+representative(bs) := array.concat(
+	array.slice(sort([b | some b in bs; b.rank == top]), 0, 3),
+	array.slice(sort([b | some b in bs; b.status == "ERROR"; b.rank != top]), 0, 3),
+) if {
+	top := max({b.rank | some b in bs})
+} else := []
 
-# alarm_breaks(c, ref, a) are the breaks past one alarm on the metric.
-alarm_breaks(c, ref, a) := {lib.brk("alarm_actions", "FAIL", c.trail, sprintf("alarm %s has its actions disabled", [a.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [ref.region, a.AlarmName]))} if {
+brk_past(link, status, reason, remediation) := lib.brk(link, status, {"TrailARN": "", "Name": ""}, reason, remediation)
+
+# alarm_breaks(ref, a) are the breaks past one alarm on the metric.
+alarm_breaks(ref, a) := {brk_past("alarm_actions", "FAIL", sprintf("alarm %s has its actions disabled", [a.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [ref.region, a.AlarmName]))} if {
 	not a.ActionsEnabled
-} else := {lib.brk("topic", "FAIL", c.trail, sprintf("alarm %s notifies no SNS topic", [a.AlarmName]), alarms.notify(ref, a.AlarmName, alarm_metric(a)))} if {
+} else := {brk_past("topic", "FAIL", sprintf("alarm %s notifies no SNS topic", [a.AlarmName]), alarms.notify(ref, a.AlarmName, alarm_metric(a)))} if {
 	count(alarms.sns_actions(a)) == 0
 } else := {b |
 	some arn in alarms.sns_actions(a)
-	b := topic_break(c, a, arn)
+	b := topic_break(a, arn)
 }
 
-topic_break(c, a, arn) := sns.missing(arn, a, c.trail) if {
+topic_break(a, arn) := sns.missing(arn, a, {"TrailARN": "", "Name": ""}) if {
 	not sns.find(arn)
-} else := sns.unsubscribed(tp, c.trail) if {
+} else := sns.unsubscribed(tp, {"TrailARN": "", "Name": ""}) if {
 	tp := sns.find(arn)
 	sns.confirmed(tp) == 0
 }
@@ -164,17 +227,21 @@ compile(spec, version) := {
 #   memoize: run
 judge(pattern, events) := {
 	"error": cwlogs.filter_error(pattern),
-	"misses": [i |
-		some i, e in events
-		not cwlogs.filter_matches(pattern, e)
-	],
+	"unjudged": cwlogs.filter_unjudged(pattern),
+	"misses": cwlogs.filter_misses(pattern, events),
 }
 
 catches(pattern, cs) if {
 	j := judge(pattern, cs.events)
 	j.error == ""
+	j.unjudged == ""
 	count(j.misses) == 0
 }
+
+# unjudged(f, cs): trailwatch does not judge the filter's pattern (AWS may
+# accept it): it might catch what the control requires, so a verdict that
+# needs it is ERROR.
+unjudged(f, cs) if judge(f.filterPattern, cs.events).unjudged != ""
 
 # missed(pattern, cs) are the records a pattern misses.
 missed(pattern, cs) := [cs.records[i] | some i in judge(pattern, cs.events).misses]
@@ -182,11 +249,14 @@ missed(pattern, cs) := [cs.records[i] | some i in judge(pattern, cs.events).miss
 # noisy(pattern, cs) lists the records a pattern should leave alone but
 # matches.
 noisy(pattern, cs) := [cs.ignore[i].label |
+	judge(pattern, cs.ignore_events).unjudged == ""
 	some i, _ in cs.ignore_events
 	not i in {m | some m in judge(pattern, cs.ignore_events).misses}
 ]
 
-filter_problem(f, cs) := sprintf("filter %s does not parse (%s)", [f.filterName, cwlogs.filter_error(f.filterPattern)]) if {
+filter_problem(f, cs) := sprintf("trailwatch cannot judge filter %s (%s)", [f.filterName, judge(f.filterPattern, cs.events).unjudged]) if {
+	unjudged(f, cs)
+} else := sprintf("filter %s does not parse (%s)", [f.filterName, cwlogs.filter_error(f.filterPattern)]) if {
 	cwlogs.filter_error(f.filterPattern) != ""
 } else := sprintf("filter %s catches what it must, but its pattern is not the benchmark's text, which the strict reading (Security Hub's) requires", [f.filterName]) if {
 	catches(f.filterPattern, cs)
@@ -236,7 +306,7 @@ trail_breaks(p, cs) := {p.early} if {
 } else := {p.log_group} if {
 	p.log_group
 } else := filter_break(p, cs) if {
-	count(catching(p, cs)) == 0
+	count(p.patterns & good_patterns(cs)) == 0
 } else := {b |
 	some fp in catching(p, cs)
 	some b in fp.breaks
@@ -292,12 +362,20 @@ filter_break(p, cs) := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("its
 	count(p.lg.metricFilters) == 0
 } else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("none of the %d metric filters on its log group %s catches anything this control requires", [count(p.lg.metricFilters), p.ref.name]), filter_fix(p, cs))} if {
 	count(considered(p, cs)) == 0
+} else := {lib.brk("metric_filter", "ERROR", p.c.trail, sprintf("no metric filter on its log group %s is known to catch what this control requires: %s", [p.ref.name, concat("; ", [filter_problem(f, cs) | some f in considered(p, cs)])]), "")} if {
+	some f in p.lg.metricFilters
+	unjudged(f, cs)
 } else := {lib.brk("metric_filter", "FAIL", p.c.trail, sprintf("no metric filter on its log group %s catches what this control requires: %s", [p.ref.name, concat("; ", [filter_problem(f, cs) | some f in considered(p, cs)])]), filter_fix(p, cs))}
 
-# caught(f, cs) is how many of the control's records a filter catches.
-caught(f, cs) := count(cs.events) - count(j.misses) if {
-	j := judge(f.filterPattern, cs.events)
+# METADATA
+# description: How many of some events a pattern catches (0 for one that
+#   does not parse, or that trailwatch does not judge).
+# custom:
+#   memoize: run
+catch_count(pattern, events) := count(events) - count(j.misses) if {
+	j := judge(pattern, events)
 	j.error == ""
+	j.unjudged == ""
 } else := 0
 
 # closest(p, cs) are the filters on the log group that come closest to
@@ -306,40 +384,35 @@ caught(f, cs) := count(cs.events) - count(j.misses) if {
 # other control on the log group.
 closest(p, cs) := [f |
 	some f in p.lg.metricFilters
-	caught(f, cs) > 0
-	caught(f, cs) == max([caught(g, cs) | some g in p.lg.metricFilters])
-]
+	n := counts[f.filterPattern]
+	n > 0
+	n == best
+] if {
+	counts := pattern_counts(p.patterns, cs)
+	best := max([n | some n in counts])
+}
+
+# pattern_counts(patterns, cs) is how many of a control's records each
+# pattern catches: log groups with the same filters share the answer.
+pattern_counts(patterns, cs) := {pattern: catch_count(pattern, cs.events) | some pattern in patterns}
 
 # considered(p, cs) are the filters a reason names: the control's own (by
 # the name its data gives, or that of its metric) or else the closest, and
 # those that do not parse (whatever they meant to catch); when none
 # catches anything, each of a few filters (a log group with one or two is
 # likely this control's attempt), or none of many.
-considered(p, cs) := array.concat(named, broken(p, cs)) if {
+considered(p, cs) := array.concat(named, p.broken) if {
 	named := [f |
-		some f in p.lg.metricFilters
-		named_for(f, cs)
-		judge(f.filterPattern, cs.events).error == ""
+		some f in object.get(p.by_name, cs.name, [])
+		not f in p.broken
 	]
 	count(named) > 0
 } else := named if {
-	named := array.concat(closest(p, cs), broken(p, cs))
+	named := array.concat(closest(p, cs), p.broken)
 	count(named) > 0
 } else := p.lg.metricFilters if {
 	count(p.lg.metricFilters) <= 3
 } else := []
-
-named_for(f, cs) if f.filterName == cs.name
-
-named_for(f, cs) if {
-	some mt in f.metricTransformations
-	mt.metricName == cs.name
-}
-
-broken(p, cs) := [f |
-	some f in p.lg.metricFilters
-	judge(f.filterPattern, cs.events).error != ""
-]
 
 # filter_fix(p, cs) is the fix for a log group where no filter catches what
 # the control requires, reusing what the account has. The control's own
@@ -360,13 +433,12 @@ filter_fix(p, cs) := concat("\n", [put_filter(p.ref, f.filterName, mt, cs.patter
 	f := own(p, cs)
 	mt := f.metricTransformations[0]
 } else := concat("\n", [put_filter(p.ref, cs.name, mt, cs.patterns[0]), alarms.notify(p.ref, cs.name, mt)]) if {
-	mt := {"metricName": cs.name, "metricNamespace": namespace_in_use(p.lg, cs), "metricValue": "1"}
+	mt := {"metricName": cs.name, "metricNamespace": namespace_in_use(p, cs), "metricValue": "1"}
 }
 
 own(p, cs) := mine[0] if {
 	mine := [f |
-		some f in p.lg.metricFilters
-		named_for(f, cs)
+		some f in object.get(p.by_name, cs.name, [])
 		count(f.metricTransformations) > 0
 	]
 	count(mine) > 0
@@ -374,14 +446,13 @@ own(p, cs) := mine[0] if {
 	near := [f |
 		some f in closest(p, cs)
 		count(f.metricTransformations) > 0
-		caught(f, cs) * 2 >= count(cs.events)
+		catch_count(f.filterPattern, cs.events) * 2 >= count(cs.events)
 	]
 	count(near) > 0
 }
 
-namespace_in_use(lg, cs) := ns[0] if {
-	ns := [mt.metricNamespace | some f in lg.metricFilters; some mt in f.metricTransformations]
-	count(ns) > 0
+namespace_in_use(p, cs) := p.namespace[0] if {
+	count(p.namespace) > 0
 } else := cs.namespace
 
 put_filter(ref, name, mt, pattern) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [ref.region, ref.name, name, mt.metricName, mt.metricNamespace, pattern])
@@ -399,7 +470,8 @@ complete(cs) := [object.union(fp, {"p": p, "chain": chain}) |
 	some p in paths
 	not p.early
 	not cloudtrail.selector_break(p.c, cs.needs)
-	some fp in object.get(p, "filters", [])
+	count(p.patterns & good_patterns(cs)) > 0
+	some fp in p.filters
 	fp.filter.filterPattern in good_patterns(cs)
 	some chain in fp.complete
 ]
@@ -427,13 +499,14 @@ verdict(cs) := v if {
 	count(paths) == 0
 } else := fail_verdict(cs)
 
-trail_arns := {p.c.trail.TrailARN | some p in paths}
+# paths_of are the paths by trail ARN (a trail the snapshot records twice
+# has two).
+paths_of := lib.group([[p.c.trail.TrailARN, p] | some p in paths])
+
+trail_arns := {arn | some arn, _ in paths_of}
 
 # breaks_of(arn, cs) are the breaks of the paths through one trail.
-breaks_of(arn, cs) := union({trail_breaks(p, cs) |
-	some p in paths
-	p.c.trail.TrailARN == arn
-})
+breaks_of(arn, cs) := union({trail_breaks(p, cs) | some p in paths_of[arn]})
 
 # furthest(cs) is, for each trail, the break that got furthest along the
 # chain.

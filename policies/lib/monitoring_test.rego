@@ -562,3 +562,16 @@ test_fail_names_the_controls_own_filter if {
 	fails_with(region, "catches what this control requires: filter Probe misses DeleteTrail; catches StopLogging only when called by the root user in the console")
 	startswith(result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations metricName=Probe,")
 }
+
+# A pattern AWS may accept but trailwatch does not judge (a regular
+# expression too costly to match) might catch what the control requires:
+# ERROR, never FAIL or PASS.
+test_error_filter_trailwatch_does_not_judge if errs_with(
+	fixture.region([fixture.filter("probe", `%\w{,1000}\w{,1000}\w{,1000}StopLogging%`)]),
+	"no metric filter on its log group cloudtrail-logs is known to catch what this control requires: trailwatch cannot judge filter probe (the regular expression at column 2 compiles to",
+)
+
+test_pass_despite_a_filter_trailwatch_does_not_judge if passes(fixture.region([
+	fixture.filter("a-huge", `%\w{,1000}\w{,1000}\w{,1000}x%`),
+	fixture.filter("probe", probe_pattern),
+]))

@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/profiler"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+// crowded is one account with trails trails in one region, each delivering
+// to a log group of its own with filters metric filters (publishing fifty
+// metrics between them), and alarms alarms on those metrics, all within
+// what AWS allows: the shape of account a hostile snapshot can take.
+func crowded(trails, filters, alarms int) *snapshot.Snapshot {
+	id := "111122223333"
+	one := 1.0
+	r := snapshot.Region{Region: "us-east-1"}
+	for t := range trails {
+		lg := fmt.Sprintf("lg%d", t)
+		r.Trails = append(r.Trails, snapshot.Trail{Name: fmt.Sprintf("t%d", t), TrailARN: fmt.Sprintf("arn:aws:cloudtrail:us-east-1:%s:trail/t%d", id, t), HomeRegion: "us-east-1", IsMultiRegionTrail: true,
+			CloudWatchLogsLogGroupArn: fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:%s:*", id, lg),
+			GetTrailStatus:            &snapshot.TrailStatus{IsLogging: true},
+			GetEventSelectors:         &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}}})
+		g := snapshot.LogGroup{LogGroupName: lg}
+		for f := range filters {
+			g.MetricFilters = append(g.MetricFilters, snapshot.MetricFilter{FilterName: fmt.Sprintf("f%d", f), FilterPattern: fmt.Sprintf("{ $.eventName = Event%d }", f), LogGroupName: lg,
+				MetricTransformations: []snapshot.MetricTransformation{{MetricName: fmt.Sprintf("m%d", f%50), MetricNamespace: "NS", MetricValue: "1"}}})
+		}
+		r.LogGroups = append(r.LogGroups, g)
+	}
+	for a := range alarms {
+		r.MetricAlarms = append(r.MetricAlarms, snapshot.MetricAlarm{AlarmName: fmt.Sprintf("a%d", a), ActionsEnabled: true, AlarmActions: []string{"arn:aws:sns:us-east-1:" + id + ":t"},
+			MetricName: fmt.Sprintf("m%d", a%(50+a%2*a)), Namespace: "NS", Statistic: "Sum", Period: 300, EvaluationPeriods: 1, Threshold: &one, ComparisonOperator: "GreaterThanOrEqualToThreshold"})
+	}
+	r.Topics = []snapshot.Topic{{TopicArn: "arn:aws:sns:us-east-1:" + id + ":t", Subscriptions: []snapshot.Subscription{{SubscriptionArn: "arn:aws:sns:us-east-1:" + id + ":t:1", Protocol: "email"}}}}
+	return &snapshot.Snapshot{FormatVersion: 1, Accounts: []snapshot.Account{{AccountID: id, Regions: []snapshot.Region{r}}}}
+}
+
+// evaluations counts the Rego expressions evaluated to judge a snapshot
+// with every control: a measure of work that, unlike time, does not
+// depend on the machine.
+func evaluations(t *testing.T, s *snapshot.Snapshot) int {
+	t.Helper()
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := p.Prepare(context.Background(), Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := ast.InterfaceToValue(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := doc.(ast.Object)
+	input.Insert(ast.StringTerm("account_id"), ast.StringTerm(s.Accounts[0].AccountID))
+	prof := profiler.New()
+	if _, err := ev.query.Eval(context.Background(), rego.EvalParsedInput(input), rego.EvalVirtualCache(ev.cache.forEval()), rego.EvalQueryTracer(prof)); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range prof.ReportTopNResults(1<<30, []string{"num_eval"}) {
+		n += s.NumEval
+	}
+	return n
+}
+
+// The chain costs work in proportion to trails, filters and alarms, not to
+// their product: doubling one of them at most about doubles the work, and
+// four times the alarms (half of them on metrics of their own) is at most
+// about four times the work. Before the alarms were indexed in linear time
+// and what lies past a metric was worked out once per metric, the index
+// alone grew with the square of the alarms, and five trails with a
+// hundred filters and 5,000 alarms took a minute.
+func TestChainCostIsLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("counts expressions on crowded accounts")
+	}
+	base := evaluations(t, crowded(4, 40, 400))
+	for _, tt := range []struct {
+		name    string
+		s       *snapshot.Snapshot
+		atMost  float64
+		because string
+	}{
+		{"twice the alarms", crowded(4, 40, 800), 2.2, "alarms are indexed in linear time, and what lies past a metric is worked out once per metric"},
+		{"four times the alarms", crowded(4, 40, 1600), 4.4, "alarms cost in proportion"},
+		{"twice the trails", crowded(8, 40, 400), 2.2, "trails cost in proportion"},
+		{"twice the filters", crowded(4, 80, 400), 2.2, "filters cost in proportion"},
+	} {
+		n := evaluations(t, tt.s)
+		if ratio := float64(n) / float64(base); ratio > tt.atMost {
+			t.Errorf("%s: %d expressions against %d, %.2f times (at most %.1f: %s)", tt.name, n, base, ratio, tt.atMost, tt.because)
+		} else {
+			t.Logf("%s: %.2f times the work", tt.name, ratio)
+		}
+	}
+}
