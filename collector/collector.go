@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sync"
 	"time"
@@ -67,13 +68,38 @@ type Stats struct {
 	Failed int
 }
 
+// regionName is the shape of an AWS region code (us-east-1,
+// us-gov-west-1), as the snapshot schema has it.
+var regionName = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// CheckRegions refuses a region list that would record failures with no
+// region or the same region twice: an empty or malformed name, or one
+// given twice.
+func CheckRegions(regions []string) error {
+	seen := map[string]bool{}
+	for _, r := range regions {
+		if !regionName.MatchString(r) {
+			return fmt.Errorf("region %q is not a region name (such as us-east-1)", r)
+		}
+		if seen[r] {
+			return fmt.Errorf("region %s given twice", r)
+		}
+		seen[r] = true
+	}
+	return nil
+}
+
 // Redacted replaces SNS subscription endpoints in snapshots.
 const Redacted = "<redacted>"
 
 // Collect reads every target and returns the snapshot, with failed calls
-// recorded in it. It returns an error only when the context ends: an
-// interrupted run yields no snapshot.
+// recorded in it. It returns an error only for options it cannot act on
+// (see CheckRegions) and when the context ends: an interrupted run yields no
+// snapshot.
 func Collect(ctx context.Context, targets []Target, opts Options) (*snapshot.Snapshot, Stats, error) {
+	if err := CheckRegions(opts.Regions); err != nil {
+		return nil, Stats{}, err
+	}
 	if opts.Concurrency < 1 {
 		opts.Concurrency = 1
 	}

@@ -461,6 +461,21 @@ func TestCanceled(t *testing.T) {
 	}
 }
 
+// A region list that would record failures with no region, or the same
+// region twice, is refused before any call.
+func TestRegionsChecked(t *testing.T) {
+	for _, regions := range [][]string{{""}, {"us-east-1", ""}, {"eu-west-1", "eu-west-1"}, {"us-east-1,eu-west-1"}, {"US-EAST-1"}} {
+		f := newFake()
+		snap, _, err := Collect(context.Background(), []Target{{API: f}}, Options{Regions: regions})
+		if err == nil || snap != nil || len(f.calls) != 0 {
+			t.Errorf("%q: err %v, calls %q", regions, err, f.calls)
+		}
+	}
+	if err := CheckRegions([]string{"us-east-1", "us-gov-west-1", "cn-northwest-1", "ap-southeast-5"}); err != nil {
+		t.Errorf("real regions refused: %v", err)
+	}
+}
+
 func TestCallTimeout(t *testing.T) {
 	f := newFake()
 	slow := &slowTrails{fake: f}

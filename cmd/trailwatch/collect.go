@@ -51,6 +51,14 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 	if *concurrency < 1 || *maxAttempts < 1 {
 		return usageError("--concurrency and --max-attempts must be at least 1")
 	}
+	if *output != "-" {
+		if err := checkOutput(*output); err != nil {
+			return usageError("-o: %v", err)
+		}
+	}
+	if err := collector.CheckRegions(regions); err != nil {
+		return usageError("--%v", err)
+	}
 	var targets []collector.Target
 	for _, r := range roles {
 		if !roleARN.MatchString(r) {

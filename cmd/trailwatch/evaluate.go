@@ -42,6 +42,11 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return err
 	}
+	if *output != "" && *output != "-" {
+		if err := checkOutput(*output); err != nil {
+			return usageError("-o: %v", err)
+		}
+	}
 
 	var sources []snapshot.Source
 	for _, p := range paths {
@@ -142,7 +147,7 @@ func parseReports(specs []string, verbose bool) ([]extraReport, error) {
 		if err != nil {
 			return nil, usageError("--report %s: %v", spec, err)
 		}
-		if err := writableDir(path); err != nil {
+		if err := checkOutput(path); err != nil {
 			return nil, usageError("--report %s: %v", spec, err)
 		}
 		out = append(out, extraReport{format: format, path: path, renderer: r})
@@ -150,8 +155,21 @@ func parseReports(specs []string, verbose bool) ([]extraReport, error) {
 	return out, nil
 }
 
-// writableDir checks that a file can be created beside path.
-func writableDir(path string) error {
+// checkOutput tells, before any work, whether a report or snapshot can be
+// written to path: not a directory, and a file can be created beside it (a
+// device or FIFO such as /dev/null is written in place and needs no more).
+func checkOutput(path string) error {
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("%s is a directory", path)
+		}
+		if !fi.Mode().IsRegular() {
+			return nil
+		}
+		if target, err := filepath.EvalSymlinks(path); err == nil {
+			path = target
+		}
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
 	if err != nil {
 		return fmt.Errorf("cannot write there: %w", err)

@@ -149,6 +149,36 @@ func TestEvaluateOutputFile(t *testing.T) {
 	if !bytes.Equal(data, after) {
 		t.Error("a failed run changed the earlier report")
 	}
+
+	// A report sent through a symlink lands in the file it points to, and
+	// the link stays a link.
+	link := filepath.Join(dir, "latest.json")
+	if err := os.Symlink(out, link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := cli(t, "evaluate", "--format", "text", "-o", link, "../../snapshots/compliant.json"); code != 0 {
+		t.Fatalf("-o symlink: exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symlink was replaced: %v %v", fi.Mode(), err)
+	}
+	if text, _ := os.ReadFile(out); !strings.HasPrefix(string(text), "account 111122223333") {
+		t.Errorf("the link's target did not get the report: %.60q", text)
+	}
+
+	// -o /dev/null discards the report and leaves the device alone.
+	if code, _, stderr := cli(t, "evaluate", "-o", os.DevNull, "../../snapshots/compliant.json"); code != 0 {
+		t.Fatalf("-o %s: exit %d: %s", os.DevNull, code, stderr)
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("%s is no longer a device: %v %v", os.DevNull, fi.Mode(), err)
+	}
+
+	// -o a directory is refused before any work, naming it.
+	code, _, stderr := cli(t, "evaluate", "-o", dir, "../../snapshots/compliant.json")
+	if code != 2 || !strings.Contains(stderr, dir) {
+		t.Errorf("-o directory: exit %d: %s", code, stderr)
+	}
 }
 
 // writePolicies exports the embedded policies to a directory an auditor
@@ -373,13 +403,23 @@ func TestProgressPrinter(t *testing.T) {
 }
 
 func TestCollectFlags(t *testing.T) {
-	for _, args := range [][]string{
-		{"collect", "--role-arn", "arn:aws:iam::12:role/x"},
-		{"collect", "--concurrency", "0"},
-		{"collect", "extra"},
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string // in the message, so the refusal is for this reason
+	}{
+		{[]string{"collect", "--role-arn", "arn:aws:iam::12:role/x"}, "not an IAM role ARN"},
+		{[]string{"collect", "--concurrency", "0"}, "at least 1"},
+		{[]string{"collect", "extra"}, "no arguments"},
+		{[]string{"collect", "--region", ""}, `--region "" is not a region`},
+		{[]string{"collect", "--region", "us-east-1,eu-west-1"}, "is not a region"},
+		{[]string{"collect", "--region", "us-east-1", "--region", "us-east-1"}, "given twice"},
+		{[]string{"collect", "-o", dir}, "is a directory"},
+		{[]string{"collect", "-o", filepath.Join(dir, "no", "such", "dir", "s.json")}, "cannot write there"},
 	} {
-		if code, _, stderr := cli(t, args...); code != 2 {
-			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		code, _, stderr := cli(t, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%q: exit %d, stderr %q; want exit 2 and %q", c.args, code, stderr, c.want)
 		}
 	}
 }

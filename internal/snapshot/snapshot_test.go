@@ -301,6 +301,7 @@ func TestReadRefusesEdits(t *testing.T) {
 		{"period past int32", edit(`"MetricName": "m"`, `"MetricName": "m", "Period": 99999999999`), `Period: the number 99999999999 is above the greatest value allowed, 2.147483647e+09`},
 		{"period zero", edit(`"MetricName": "m"`, `"MetricName": "m", "Period": 0`), `Period: the number 0 is below the least value allowed, 1`},
 		{"http status", edit(`"http_status": 403`, `"http_status": 4030`), `http_status: the number 4030 is above the greatest value allowed, 599`},
+		{"empty region", edit(`"region": "us-east-1"`, `"region": ""`), `$.accounts[0].regions[0].region: "" does not have the form`},
 		{"too deep", edit(`"IsLogging": true`, `"IsLogging": true, "Extra": `+strings.Repeat("[", 600)+strings.Repeat("]", 600)), "nested more than"},
 	}
 	for _, tt := range tests {
