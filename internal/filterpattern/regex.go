@@ -17,6 +17,107 @@ func programSize(re *syntax.Regexp) int {
 	return len(prog.Inst)
 }
 
+// sizeAbove tells, without compiling, whether re compiles to more than
+// limit instructions. Simplifying and compiling a pattern of repetitions
+// such as \w{,1000}\w{,1000}... builds every instruction, hundreds of
+// thousands of them, only to count them; this counts on the parse tree
+// the way Simplify and Compile expand it, and stops once past the limit.
+// For the expressions AWS allows (no groups, so a repetition applies to a
+// single character, class or dot) the count is exact (TestSizeAbove).
+func sizeAbove(re *syntax.Regexp, limit int) bool {
+	// The program's fixed part: the fail and the match instructions.
+	return 2+treeSize(re, limit) > limit
+}
+
+// treeSize is the instructions re compiles to, saturating a little past
+// limit.
+func treeSize(re *syntax.Regexp, limit int) int {
+	add := func(a, b int) int { return min(a+b, limit+1) }
+	mul := func(n, a int) int {
+		if n > 0 && a > (limit+1)/n {
+			return limit + 1
+		}
+		return min(n*a, limit+1)
+	}
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return 0
+	case syntax.OpLiteral:
+		return max(1, min(len(re.Rune), limit+1))
+	case syntax.OpCapture:
+		return add(2, treeSize(re.Sub[0], limit))
+	case syntax.OpStar:
+		// A star over something that can match nothing compiles as (x+)?.
+		if nullable(re.Sub[0]) {
+			return add(2, treeSize(re.Sub[0], limit))
+		}
+		return add(1, treeSize(re.Sub[0], limit))
+	case syntax.OpPlus, syntax.OpQuest:
+		return add(1, treeSize(re.Sub[0], limit))
+	case syntax.OpConcat, syntax.OpAlternate:
+		if len(re.Sub) == 0 {
+			return 1
+		}
+		n := 0
+		if re.Op == syntax.OpAlternate {
+			n = len(re.Sub) - 1
+		}
+		for _, sub := range re.Sub {
+			n = add(n, treeSize(sub, limit))
+		}
+		return n
+	case syntax.OpRepeat:
+		sub := treeSize(re.Sub[0], limit)
+		switch {
+		case re.Max == 0:
+			return 1
+		case re.Max == -1 && re.Min == 0:
+			return treeSize(&syntax.Regexp{Op: syntax.OpStar, Sub: re.Sub}, limit)
+		case re.Max == -1:
+			// x{n,} is n-1 copies of x and x+.
+			return add(mul(re.Min, sub), 1)
+		default:
+			// x{n,m} is n copies of x and m-n nested (x...)?.
+			return add(mul(re.Min, sub), mul(re.Max-re.Min, add(sub, 1)))
+		}
+	default:
+		// One instruction: a character class, a dot, an anchor, the empty
+		// match.
+		return 1
+	}
+}
+
+// nullable tells whether re can match the empty string.
+func nullable(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpStar, syntax.OpQuest,
+		syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpLiteral:
+		return len(re.Rune) == 0
+	case syntax.OpCapture, syntax.OpPlus:
+		return nullable(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min == 0 || nullable(re.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !nullable(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if nullable(sub) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
 // LimitError is a pattern AWS may accept but trailwatch does not evaluate:
 // it would cost too much to match (rules.go says where the line is).
 type LimitError struct{ Msg string }
@@ -98,8 +199,8 @@ func compileRegex(body string, s *scanner, off int) (*regexValue, error) {
 	if err != nil {
 		return nil, s.errAt(off, "invalid regular expression: %s", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 	}
-	if size := programSize(parsed); size > MaxRegexProgram {
-		return nil, &LimitError{Msg: fmt.Sprintf("the regular expression at column %d compiles to %d instructions; trailwatch evaluates at most %d (see rules.go), so it cannot tell what this pattern matches", s.column(off), size, MaxRegexProgram)}
+	if sizeAbove(parsed, MaxRegexProgram) {
+		return nil, &LimitError{Msg: fmt.Sprintf("the regular expression at column %d compiles to more than %d instructions, the most trailwatch evaluates (see rules.go), so it cannot tell what this pattern matches", s.column(off), MaxRegexProgram)}
 	}
 	re, err := regexp.Compile(out.String())
 	if err != nil {

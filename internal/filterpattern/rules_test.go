@@ -2,6 +2,8 @@ package filterpattern
 
 import (
 	"errors"
+	"math/rand/v2"
+	"regexp/syntax"
 	"strings"
 	"testing"
 )
@@ -94,7 +96,7 @@ func TestRegexProgramLimit(t *testing.T) {
 	huge := `%\w{,1000}\w{,1000}\w{,1000}x%`
 	_, err := Parse(huge)
 	var le *LimitError
-	if !errors.As(err, &le) || !strings.Contains(err.Error(), "trailwatch evaluates at most 5000") {
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "more than 5000 instructions") {
 		t.Errorf("Parse(%s) = %v, want a *LimitError", huge, err)
 	}
 	if _, err := Parse(`{ $.a = %\w{,1000}\w{,1000}\w{,1000}x% }`); !errors.As(err, &le) {
@@ -104,5 +106,43 @@ func TestRegexProgramLimit(t *testing.T) {
 	plain := MustParse(`{ $.eventName = StopLogging }`)
 	if !small.HasRegex() || plain.HasRegex() || small.Cost() <= plain.Cost() {
 		t.Errorf("HasRegex %v %v, Cost %d %d", small.HasRegex(), plain.HasRegex(), small.Cost(), plain.Cost())
+	}
+}
+
+// sizeAbove counts instructions on the parse tree, without compiling: the
+// count must be what Simplify and Compile produce, exactly, for every
+// expression AWS allows. Random expressions over AWS's alphabet, with
+// repetitions of every form, are compared with the compiled program.
+func TestSizeAbove(t *testing.T) {
+	atoms := []string{"a", "b7", `\w`, `\d`, `\S`, ".", "[a-f]", "[^:]", `\x41`, "^", "$", "-"}
+	reps := []string{"", "", "*", "+", "?", "{3}", "{2,}", "{0,}", "{,4}", "{1,5}", "{0,0}", "{1}", "*?", "{2,3}?"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(6) {
+			if b.Len() > 0 && rng.IntN(5) == 0 {
+				b.WriteString("|")
+			}
+			b.WriteString(atoms[rng.IntN(len(atoms))])
+			b.WriteString(reps[rng.IntN(len(reps))])
+		}
+		re, err := syntax.Parse(b.String(), syntax.Perl)
+		if err != nil {
+			continue
+		}
+		want := programSize(re)
+		for _, limit := range []int{want - 1, want} {
+			if got := sizeAbove(re, limit); got != (want > limit) {
+				t.Fatalf("%s compiles to %d instructions; sizeAbove(%d) = %v", b.String(), want, limit, got)
+			}
+		}
+	}
+	// Past the limit it stops counting, whatever the repetitions multiply to.
+	huge, err := syntax.Parse(strings.Repeat(`\w{0,1000}`, 113), syntax.Perl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sizeAbove(huge, MaxRegexProgram) {
+		t.Error("113 times \\w{0,1000} is within the limit")
 	}
 }

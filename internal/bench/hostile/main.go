@@ -1,0 +1,165 @@
+// Command hostile times whole `trailwatch evaluate` runs on snapshots built
+// to cost time or memory while staying within what AWS allows (and, for
+// comparison, the ones that do not), for one or more trailwatch binaries
+// side by side: the measure behind the hardening of the chain and of
+// regular expressions.
+//
+//	go run ./internal/bench/hostile bin/trailwatch /tmp/baseline/trailwatch
+//
+// `make bench-hostile` builds a baseline from a git ref and runs both.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+func main() {
+	keep := flag.String("keep", "", "write the snapshots to `DIR` and keep them")
+	only := flag.String("run", "", "only the cases whose name holds `TEXT`")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: hostile [-keep DIR] [-run TEXT] TRAILWATCH...")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	bins := flag.Args()
+	if len(bins) == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	dir := *keep
+	if dir == "" {
+		d, err := os.MkdirTemp("", "trailwatch-hostile-")
+		if err != nil {
+			fail(err)
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		fail(err)
+	}
+	cases := []struct {
+		name string
+		snap *snapshot.Snapshot
+	}{
+		{"400 regex filters on one log group (AWS allows 5)", regexes(1, 400)},
+		{"400 regex filters on 80 log groups (5 each)", regexes(80, 5)},
+		{"5 trails x 100 filters x 5,000 alarms", crowded(5, 100, 5000)},
+		{"160 trails x 160 filters x 160 alarms", crowded(160, 160, 160)},
+	}
+	fmt.Printf("%-52s %-28s %12s %12s %6s\n", "snapshot", "binary", "wall", "peak RSS", "exit")
+	for _, c := range cases {
+		if !strings.Contains(c.name, *only) {
+			continue
+		}
+		data, err := c.snap.Marshal()
+		if err != nil {
+			fail(err)
+		}
+		path := filepath.Join(dir, strings.NewReplacer(" ", "-", ",", "", "(", "", ")", "").Replace(c.name)+".json")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			fail(err)
+		}
+		for _, bin := range bins {
+			wall, rss, code := run(bin, path)
+			fmt.Printf("%-52s %-28s %12s %9d MB %6d\n", fmt.Sprintf("%s, %d KB", c.name, len(data)>>10), clip(bin), wall.Round(10*time.Millisecond), rss>>10, code)
+		}
+	}
+}
+
+// limit is how long one run may take before it is stopped.
+const limit = 10 * time.Minute
+
+// run times one evaluate, with its peak resident memory in KB; a run past
+// limit is stopped (exit -1).
+func run(bin, snap string) (time.Duration, int64, int) {
+	cmd := exec.Command(bin, "evaluate", "--format", "json", snap)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		fail(err)
+	}
+	timer := time.AfterFunc(limit, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	timer.Stop()
+	wall := time.Since(start)
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		fail(err)
+	}
+	return wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss, code
+}
+
+// regexes is an account whose trails deliver to groups log groups, each
+// with perGroup filters whose regular expressions are as costly as 1024
+// characters make them.
+func regexes(groups, perGroup int) *snapshot.Snapshot {
+	pattern := "%" + strings.Repeat(`\w{,1000}`, 113) + "%"
+	return account(groups, func(lg string, _ int) []snapshot.MetricFilter {
+		var fs []snapshot.MetricFilter
+		for i := range perGroup {
+			fs = append(fs, filter(lg, fmt.Sprintf("rx%d", i), strings.Replace(pattern, "%", fmt.Sprintf("%%x%d", i), 1), fmt.Sprintf("m%d", i)))
+		}
+		return fs
+	}, 0)
+}
+
+// crowded is an account with trails trails, each delivering to a log group
+// of its own with filters filters, and alarms alarms on their metrics.
+func crowded(trails, filters, alarms int) *snapshot.Snapshot {
+	return account(trails, func(lg string, _ int) []snapshot.MetricFilter {
+		var fs []snapshot.MetricFilter
+		for i := range filters {
+			fs = append(fs, filter(lg, fmt.Sprintf("f%d", i), fmt.Sprintf("{ $.eventName = Event%d }", i), fmt.Sprintf("m%d", i%50)))
+		}
+		return fs
+	}, alarms)
+}
+
+const id = "111122223333"
+
+func filter(lg, name, pattern, metric string) snapshot.MetricFilter {
+	return snapshot.MetricFilter{FilterName: name, FilterPattern: pattern, LogGroupName: lg,
+		MetricTransformations: []snapshot.MetricTransformation{{MetricName: metric, MetricNamespace: "NS", MetricValue: "1"}}}
+}
+
+func account(trails int, filters func(lg string, t int) []snapshot.MetricFilter, alarms int) *snapshot.Snapshot {
+	one := 1.0
+	topic := "arn:aws:sns:us-east-1:" + id + ":t"
+	r := snapshot.Region{Region: "us-east-1"}
+	for t := range trails {
+		lg := fmt.Sprintf("lg%d", t)
+		r.Trails = append(r.Trails, snapshot.Trail{Name: fmt.Sprintf("t%d", t), TrailARN: fmt.Sprintf("arn:aws:cloudtrail:us-east-1:%s:trail/t%d", id, t), HomeRegion: "us-east-1", IsMultiRegionTrail: true,
+			CloudWatchLogsLogGroupArn: fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:%s:*", id, lg),
+			GetTrailStatus:            &snapshot.TrailStatus{IsLogging: true},
+			GetEventSelectors:         &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}}})
+		r.LogGroups = append(r.LogGroups, snapshot.LogGroup{LogGroupName: lg, MetricFilters: filters(lg, t)})
+	}
+	for a := range alarms {
+		r.MetricAlarms = append(r.MetricAlarms, snapshot.MetricAlarm{AlarmName: fmt.Sprintf("a%d", a), ActionsEnabled: true, AlarmActions: []string{topic},
+			MetricName: fmt.Sprintf("m%d", a%50), Namespace: "NS", Statistic: "Sum", Period: 300, EvaluationPeriods: 1, Threshold: &one, ComparisonOperator: "GreaterThanOrEqualToThreshold"})
+	}
+	r.Topics = []snapshot.Topic{{TopicArn: topic, Subscriptions: []snapshot.Subscription{{SubscriptionArn: topic + ":1", Protocol: "email"}}}}
+	return &snapshot.Snapshot{FormatVersion: 1, Generator: "trailwatch hostile", Accounts: []snapshot.Account{{AccountID: id, Regions: []snapshot.Region{r}}}}
+}
+
+func clip(s string) string {
+	if len(s) > 28 {
+		return "..." + s[len(s)-25:]
+	}
+	return s
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "hostile:", err)
+	os.Exit(1)
+}
