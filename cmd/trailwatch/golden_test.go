@@ -1,57 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/trailwatch/trailwatch/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden reports under testdata/")
-
-// golden compares got with the file at path, or rewrites the file with
-// -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/trailwatch -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from what trailwatch prints now (go test ./cmd/trailwatch -run %s -update rewrites it):\n%s", path, t.Name(), firstDifference(want, got))
-	}
-}
-
-func firstDifference(want, got []byte) string {
-	w, g := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, a, b)
-		}
-	}
-	return ""
-}
 
 // The version is scrubbed so that goldens do not change with builds.
 var versionField = regexp.MustCompile(`"version": "[^"]*"`)
@@ -87,13 +45,13 @@ func TestEvaluateGolden(t *testing.T) {
 			if stderr != "" {
 				t.Errorf("stderr: %s", stderr)
 			}
-			golden(t, filepath.Join("testdata", "evaluate", c.name+".txt"), []byte(text))
+			golden.Check(t, filepath.Join("testdata", "evaluate", c.name+".txt"), []byte(text))
 			raw, err := os.ReadFile(jsonPath)
 			if err != nil {
 				t.Fatal(err)
 			}
 			js := string(raw)
-			golden(t, filepath.Join("testdata", "evaluate", c.name+".json"), versionField.ReplaceAll(raw, []byte(`"version": "VERSION"`)))
+			golden.Check(t, filepath.Join("testdata", "evaluate", c.name+".json"), versionField.ReplaceAll(raw, []byte(`"version": "VERSION"`)))
 			// The exit code follows the report: 1 with a FAIL, else 2
 			// with an ERROR, else 0.
 			var rep struct {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/trailwatch/trailwatch/collector"
+	"github.com/trailwatch/trailwatch/internal/golden"
 )
 
 // cli runs trailwatch in-process with the given arguments.
@@ -266,7 +267,7 @@ func TestPolicyCapabilitiesAndList(t *testing.T) {
 	if code != 0 {
 		t.Errorf("list: exit %d", code)
 	}
-	golden(t, filepath.Join("testdata", "policy-list.txt"), []byte(stdout))
+	golden.Check(t, filepath.Join("testdata", "policy-list.txt"), []byte(stdout))
 	code, stdout, _ = cli(t, "policy", "fmt", "../../policies")
 	if code != 0 {
 		t.Errorf("the shipped policies are not formatted:\n%s", stdout)

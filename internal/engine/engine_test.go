@@ -13,6 +13,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
 
+	"github.com/trailwatch/trailwatch/internal/golden"
 	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 	"github.com/trailwatch/trailwatch/policies"
@@ -199,9 +200,52 @@ func TestEvaluateVerdictChecks(t *testing.T) {
 	})
 }
 
+// The built-ins policies may use are listed in testdata/builtins.txt, and
+// the list is compared whole: a new OPA that adds a built-in fails here
+// until someone has read what it does and regenerated the list with
+// -update (adding it to machineDependent if it reads the clock, the zone,
+// the environment or the network).
+func TestCapabilitiesListed(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# The built-ins trailwatch policies may use (go test ./internal/engine -run TestCapabilitiesListed -update).\n")
+	for _, bi := range Capabilities().Builtins {
+		b.WriteString(bi.Name + "\n")
+	}
+	golden.Check(t, filepath.Join("testdata", "builtins.txt"), []byte(b.String()))
+}
+
+// A policy that asks for the clock, the machine's zone or a time-zone
+// database does not compile, and the error names the built-in.
+func TestNoClockSideDoors(t *testing.T) {
+	for _, call := range []string{
+		`time.clock([0, "Local"])`,
+		`time.date([0, "Local"])`,
+		`time.weekday([0, "Europe/Paris"])`,
+		`time.format([0, "Local", "15:04"])`,
+		`time.add_date(0, 0, 0, 1)`,
+		`time.diff(0, [0, "Local"])`,
+		`time.parse_ns("MST", "EST")`,
+		`crypto.x509.parse_and_verify_certificates("")`,
+		`crypto.x509.parse_and_verify_certificates_with_options("", {})`,
+		`time.now_ns()`,
+		`opa.runtime()`,
+	} {
+		dir := t.TempDir()
+		src := "package probe\n\nx := " + call + "\n"
+		if err := os.WriteFile(filepath.Join(dir, "probe.rego"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(Options{PolicyDirs: []string{dir}})
+		name := call[:strings.IndexByte(call, '(')]
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("a policy calling %s: err %v", call, err)
+		}
+	}
+}
+
 func TestCapabilities(t *testing.T) {
 	caps := Capabilities()
-	for _, name := range []string{"http.send", "time.now_ns", "rand.intn", "uuid.rfc4122", "net.lookup_ip_addr", "opa.runtime"} {
+	for _, name := range []string{"http.send", "time.now_ns", "rand.intn", "uuid.rfc4122", "net.lookup_ip_addr", "opa.runtime", "time.clock", "crypto.x509.parse_and_verify_certificates"} {
 		if caps.ContainsBuiltin(name) {
 			t.Errorf("capabilities allow %s", name)
 		}

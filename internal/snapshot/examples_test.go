@@ -2,12 +2,13 @@ package snapshot
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/trailwatch/trailwatch/internal/golden"
 )
 
 // The example snapshots in snapshots/ are generated here from one compliant
@@ -15,8 +16,6 @@ import (
 // one link. go test ./internal/snapshot -run TestExamples -update rewrites
 // them; without -update the test fails when a file differs from what this
 // code generates.
-var update = flag.Bool("update", false, "rewrite the example snapshots in snapshots/")
-
 const (
 	exAccount  = "111122223333"
 	exRegion   = "us-east-1"
@@ -283,7 +282,7 @@ func TestExamples(t *testing.T) {
 			t.Errorf("generated example %s is not a valid snapshot: %v", name, err)
 		}
 		path := filepath.Join(dir, name)
-		if *update {
+		if *golden.Update {
 			if err := WriteFileAtomic(path, want); err != nil {
 				t.Fatal(err)
 			}
