@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/trailwatch/trailwatch/collector"
@@ -276,6 +277,18 @@ func TestPolicyCapabilitiesAndList(t *testing.T) {
 	if code, _, stderr := cli(t, "policy", "export", dir); code != 2 || !strings.Contains(stderr, "exists") {
 		t.Errorf("export over an earlier copy: exit %d, stderr %q", code, stderr)
 	}
+	// A .rego that is a device is refused, by fmt and by every command
+	// that loads policies, without being read.
+	zero := filepath.Join(dir, "zero.rego")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"policy", "fmt", dir}, {"policy", "list", "--policy", dir}, {"evaluate", "--policy", dir, "../../snapshots/compliant.json"}} {
+		code, _, stderr := cli(t, args...)
+		if code != 2 || !strings.Contains(stderr, zero+": not a regular file") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, stderr)
+		}
+	}
 }
 
 func TestTestMetricFilter(t *testing.T) {
@@ -349,6 +362,21 @@ func TestTestMetricFilter(t *testing.T) {
 	}
 	if !slices.Equal(nums, []int{2, 3}) {
 		t.Errorf("file:// matches %v, want [2 3]", nums)
+	}
+
+	// A file:// that never ends is cut at the bound; a FIFO nobody writes
+	// to reads as empty instead of hanging.
+	code, stdout, stderr = cli(t, "test-metric-filter", "--filter-pattern", "file:///dev/zero", "--log-event-messages", "x")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "read file:///dev/zero: more than the 16777216 bytes allowed") {
+		t.Errorf("file:///dev/zero: exit %d stdout %q stderr %q", code, stdout, stderr)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = cli(t, "test-metric-filter", "--filter-pattern", "x", "--log-event-messages", "file://"+fifo)
+	if code != 0 {
+		t.Errorf("file:// FIFO: exit %d stderr %q", code, stderr)
 	}
 
 	// An invalid pattern: the column, exit 2, nothing on stdout.

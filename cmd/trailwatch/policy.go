@@ -36,7 +36,7 @@ func runPolicy(ctx context.Context, args []string, s streams) error {
 	case "list":
 		return runPolicyList(args[1:], s)
 	case "fmt":
-		return runPolicyFmt(args[1:], s)
+		return runPolicyFmt(ctx, args[1:], s)
 	case "export":
 		if len(args) != 2 {
 			return usageError("policy export takes one directory")
@@ -164,7 +164,7 @@ func dash(s string) string {
 // runPolicyFmt checks that Rego files are formatted as opa fmt formats them,
 // or rewrites them with -w: auditors who edit policies keep them tidy
 // without installing opa.
-func runPolicyFmt(args []string, s streams) error {
+func runPolicyFmt(ctx context.Context, args []string, s streams) error {
 	fs := newFlagSet("policy fmt", "policy fmt [-w] DIR...", s)
 	write := fs.Bool("w", false, "rewrite files that are not formatted")
 	dirs, err := parseInterleaved(fs, args)
@@ -180,7 +180,12 @@ func runPolicyFmt(args []string, s streams) error {
 			if err != nil || d.IsDir() || filepath.Ext(path) != ".rego" {
 				return err
 			}
-			src, err := os.ReadFile(path)
+			if info, err := os.Stat(path); err != nil {
+				return err
+			} else if !info.Mode().IsRegular() {
+				return fmt.Errorf("%s: not a regular file (%s); policies are regular files", path, info.Mode().Type())
+			}
+			src, err := snapshot.ReadFileBounded(ctx, path, engine.MaxPolicyFile)
 			if err != nil {
 				return err
 			}

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/trailwatch/trailwatch/internal/filterpattern"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
 const testFilterUsage = `Usage: trailwatch test-metric-filter --filter-pattern PATTERN --log-event-messages MESSAGE [MESSAGE ...]
@@ -25,7 +25,7 @@ Exit status: 0 when the pattern is valid (whether or not anything matched),
 
 // runTestMetricFilter parses the aws CLI's flags by hand: --log-event-messages
 // takes every following argument up to the next --flag, as the CLI does.
-func runTestMetricFilter(_ context.Context, args []string, s streams) error {
+func runTestMetricFilter(ctx context.Context, args []string, s streams) error {
 	var pattern *string
 	var messages []string
 	sawMessages := false
@@ -44,7 +44,7 @@ func runTestMetricFilter(_ context.Context, args []string, s streams) error {
 				i++
 				value = args[i]
 			}
-			p, err := readParam(value)
+			p, err := readParam(ctx, value)
 			if err != nil {
 				return err
 			}
@@ -60,7 +60,7 @@ func runTestMetricFilter(_ context.Context, args []string, s streams) error {
 				vals = append(vals, args[i])
 			}
 			for _, v := range vals {
-				msgs, err := readMessages(v)
+				msgs, err := readMessages(ctx, v)
 				if err != nil {
 					return err
 				}
@@ -120,14 +120,19 @@ func runTestMetricFilter(_ context.Context, args []string, s streams) error {
 	return err
 }
 
+// maxParamFile bounds a file given as file://PATH: a pattern is at most
+// 1,024 characters and TestMetricFilter takes 50 messages; this leaves room
+// for a message file far longer, and stops a device that never ends.
+const maxParamFile = 16 << 20
+
 // readParam reads a parameter value the way the aws CLI does: file://PATH
 // is the file's content.
-func readParam(v string) (string, error) {
+func readParam(ctx context.Context, v string) (string, error) {
 	path, ok := strings.CutPrefix(v, "file://")
 	if !ok {
 		return v, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := snapshot.ReadFileBounded(ctx, path, maxParamFile)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", v, errors.Unwrap(err))
 	}
@@ -135,11 +140,11 @@ func readParam(v string) (string, error) {
 }
 
 // readMessages reads one message, or with file://PATH one message per line.
-func readMessages(v string) ([]string, error) {
+func readMessages(ctx context.Context, v string) ([]string, error) {
 	if !strings.HasPrefix(v, "file://") {
 		return []string{v}, nil
 	}
-	content, err := readParam(v)
+	content, err := readParam(ctx, v)
 	if err != nil {
 		return nil, err
 	}

@@ -129,12 +129,7 @@ func load(opts Options) (*Policies, error) {
 		if info.IsDir() {
 			return false
 		}
-		name := info.Name()
-		if !opts.WithTests && strings.HasSuffix(name, "_test.rego") {
-			return true
-		}
-		ext := filepath.Ext(name)
-		return ext != ".rego" && ext != ".json" && ext != ".yaml" && ext != ".yml"
+		return !policyFile(info.Name(), opts.WithTests)
 	}
 	fl := loader.NewFileLoader().
 		WithProcessAnnotation(true).
@@ -154,6 +149,15 @@ func load(opts Options) (*Policies, error) {
 				return nil, &PolicyError{Problems: []string{d + ": --policy takes a directory of .rego and data files"}}
 			}
 		}
+	}
+	var checked []string
+	if len(opts.PolicyDirs) == 0 {
+		checked = checkFiles(policies.FS, "", opts.WithTests)
+	} else {
+		checked = checkPolicyDirs(opts.PolicyDirs, opts.WithTests)
+	}
+	if len(checked) > 0 {
+		return nil, &PolicyError{Problems: checked}
 	}
 	res, err := fl.Filtered(paths, filter)
 	if err != nil {

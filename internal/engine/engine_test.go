@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -118,6 +119,50 @@ func TestPolicyErrors(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// Files the loader would read whole, or trust, are looked at first: a
+// device that never ends or a FIFO that never answers is refused without
+// being opened, and a data file holding a key twice is refused with its
+// line (the loader would keep the last value; a reviewer may read the
+// first).
+func TestPolicyFilesRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(dir string) error
+		want  []string
+	}{
+		{"a rego file that is /dev/zero", func(dir string) error {
+			return os.Symlink("/dev/zero", filepath.Join(dir, "zero.rego"))
+		}, []string{"zero.rego: not a regular file"}},
+		{"a data file that is a FIFO", func(dir string) error {
+			return syscall.Mkfifo(filepath.Join(dir, "data.json"), 0o644)
+		}, []string{"data.json: not a regular file"}},
+		{"a key twice in JSON data", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "data.json"), []byte("{\"probe\": {\"limit\": 1,\n \"limit\": 100}}"), 0o644)
+		}, []string{"data.json: 2:2: $.probe.limit: the key \"limit\" appears twice"}},
+		{"a key twice in YAML data", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "data.yaml"), []byte("probe:\n  limit: 1\n  limit: 100\n"), 0o644)
+		}, []string{"data.yaml:", `mapping key "limit" already defined at line 2`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := policyDir(t, probeHeader+"result := 1\n")
+			if err := tt.setup(dir); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(Options{PolicyDirs: []string{dir}})
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Load = %v, want a *PolicyError", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) || !strings.Contains(err.Error(), dir) {
+					t.Errorf("error %q\ndoes not name %s and contain %q", err, dir, w)
+				}
+			}
+		})
+	}
 }
 
 func TestBuiltinsInPolicies(t *testing.T) {

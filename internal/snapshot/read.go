@@ -122,6 +122,36 @@ func Decode(name string, data []byte) (*Snapshot, error) {
 	return decode(name, func() (io.Reader, error) { return bytes.NewReader(data), nil }, MaxSize)
 }
 
+// ReadFileBounded reads a whole small file (a pattern, messages, a policy)
+// within ctx: at most limit bytes whatever the file is, a directory
+// refused, and a FIFO or terminal that nothing writes to giving up when ctx
+// ends rather than hanging.
+func ReadFileBounded(ctx context.Context, path string, limit int64) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
+	}
+	if info.Mode().IsRegular() && info.Size() > limit {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%d bytes, more than the %d allowed", info.Size(), limit)}
+	}
+	f, err := OpenBounded(ctx, path, info.Mode().IsRegular())
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	if int64(len(data)) > limit {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("more than the %d bytes allowed", limit)}
+	}
+	return data, nil
+}
+
 // BoundedFile is a file read within a context: reads fail once the
 // context ends, and a read that waits (a FIFO, a terminal) is woken.
 type BoundedFile struct {
