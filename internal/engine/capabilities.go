@@ -40,13 +40,13 @@ func Capabilities() *ast.Capabilities {
 // Time arithmetic stays possible on nanoseconds in UTC:
 // time.parse_rfc3339_ns and time.parse_duration_ns are kept.
 var machineDependent = map[string]bool{
-	"time.clock":       true,
-	"time.date":        true,
-	"time.weekday":     true,
-	"time.format":      true,
-	"time.add_date":    true,
-	"time.diff":        true,
-	"time.parse_ns":    true,
+	"time.clock":    true,
+	"time.date":     true,
+	"time.weekday":  true,
+	"time.format":   true,
+	"time.add_date": true,
+	"time.diff":     true,
+	"time.parse_ns": true,
 	"crypto.x509.parse_and_verify_certificates":              true,
 	"crypto.x509.parse_and_verify_certificates_with_options": true,
 }
