@@ -6,7 +6,7 @@ BIN     := bin/trailwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: help build demo test test-go test-rego test-fuzz fmt bench fuzz clean
+.PHONY: help build demo test test-go test-rego test-fuzz fmt bench bench-hostile fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,7 @@ test-fuzz: ## short fuzz runs: what parses untrusted text, and the control on mu
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 20s ./internal/filterpattern
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvent$$' -fuzztime 10s ./internal/filterpattern
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 15s ./internal/snapshot
+	$(GO) test -run '^$$' -fuzz '^FuzzScanner$$' -fuzztime 10s ./internal/strictjson
 	$(GO) test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime 15s ./internal/engine
 
 fmt: ## format Go and Rego
@@ -43,6 +44,16 @@ fmt: ## format Go and Rego
 bench: ## benchmarks: the filter-pattern engine, evaluation, and whole collect runs against moto
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/filterpattern ./internal/engine
 	$(GO) test -run '^$$' -bench Collect -benchtime 5x ./internal/e2e
+
+# BASE is the commit to compare with: the last one before the hardening of
+# the chain and of regular expressions.
+BASE ?= 897d290
+# HOSTILE passes flags to the tool, e.g. HOSTILE="-run regex".
+bench-hostile: build ## whole evaluate runs on snapshots built to cost time or memory: this tree against BASE (slow: minutes)
+	@d=$$(mktemp -d) && trap 'git worktree remove --force '"$$d"'/src 2>/dev/null; rm -rf '"$$d" EXIT && \
+	git worktree add -q --detach $$d/src $(BASE) && \
+	(cd $$d/src && $(GO) build -o $$d/trailwatch-$(BASE) ./cmd/trailwatch) && \
+	$(GO) run ./internal/bench/hostile $(HOSTILE) $(BIN) $$d/trailwatch-$(BASE)
 
 fuzz: ## a long fuzz run of the filter-pattern engine (FUZZTIME=10m)
 	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime $(or $(FUZZTIME),10m) ./internal/filterpattern

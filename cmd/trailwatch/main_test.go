@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/trailwatch/trailwatch/collector"
 	"github.com/trailwatch/trailwatch/internal/golden"
+	"github.com/trailwatch/trailwatch/internal/report"
 )
 
 // cli runs trailwatch in-process with the given arguments.
@@ -396,6 +398,25 @@ func TestTestMetricFilter(t *testing.T) {
 	}
 }
 
+// Without -X main.version, the version comes from what go build stamped.
+func TestVersionFromBuildInfo(t *testing.T) {
+	rev := []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "36fbd17a0c3c9e1b2d4f5a6b7c8d9e0f1a2b3c4d"}}
+	for _, c := range []struct {
+		bi   *debug.BuildInfo
+		want string
+	}{
+		{nil, "dev"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v1.2.0"}, Settings: rev}, "v1.2.0"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: rev}, "dev+36fbd17a0c3c"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: append(rev, debug.BuildSetting{Key: "vcs.modified", Value: "true"})}, "dev+36fbd17a0c3c-dirty"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev"},
+	} {
+		if got := versionFrom(c.bi); got != c.want {
+			t.Errorf("versionFrom(%+v) = %q, want %q", c.bi, got, c.want)
+		}
+	}
+}
+
 func TestUsage(t *testing.T) {
 	if code, _, stderr := cli(t); code != 2 || !strings.Contains(stderr, "Usage:") {
 		t.Errorf("no command: exit %d", code)
@@ -518,7 +539,7 @@ func TestEvaluateReports(t *testing.T) {
 		t.Error("--report json= differs from --format json")
 	}
 	for _, tt := range []struct{ spec, want string }{
-		{"xml=" + filepath.Join(dir, "r.xml"), `unknown format "xml"; use one of json, text`},
+		{"xml=" + filepath.Join(dir, "r.xml"), `unknown format "xml"; use one of ` + strings.Join(report.Formats(), ", ")},
 		{"json", "want FORMAT=FILE"},
 		{"json=", "want FORMAT=FILE"},
 		{"json=" + filepath.Join(dir, "missing", "r.json"), "cannot write there"},

@@ -207,7 +207,8 @@ func (e *Evaluator) result(c Control, answer any, account string) (report.Result
 		return report.Result{
 			ControlID: c.ID, AccountID: account, Status: report.Error, Title: c.Title,
 			Severity: c.Severity, Frameworks: c.Frameworks,
-			Reason: fmt.Sprintf("the policy gave no verdict: data.%s.%s is undefined for this account", c.Package, ResultRule),
+			Reason:    fmt.Sprintf("the policy gave no verdict: data.%s.%s is undefined for this account", c.Package, ResultRule),
+			Resources: []report.Resource{report.AccountResource(account)},
 		}, nil
 	}
 	var r report.Result
@@ -224,5 +225,23 @@ func (e *Evaluator) result(c Control, answer any, account string) (report.Result
 	case strings.TrimSpace(r.Reason) == "":
 		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s gave %s with no reason", c.Location, c.ID, r.Status)}}
 	}
+	for i, res := range r.Resources {
+		if res.Type == "" || res.ID == "" {
+			return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s: resources[%d] needs a type and an id", c.Location, c.ID, i)}}
+		}
+	}
+	if len(r.Resources) == 0 {
+		r.Resources = []report.Resource{report.AccountResource(account)}
+	}
 	return r, nil
+}
+
+// ReportControls describes the controls the evaluator applies, for a
+// report: their METADATA, sorted by id.
+func (e *Evaluator) ReportControls() []report.Control {
+	out := make([]report.Control, 0, len(e.controls))
+	for _, c := range e.controls {
+		out = append(out, report.Control{ID: c.ID, Title: c.Title, Description: c.Description, Severity: c.Severity, Frameworks: c.Frameworks, Remediation: c.Remediation})
+	}
+	return out
 }

@@ -35,6 +35,50 @@ type Result struct {
 	Frameworks  []Framework `json:"frameworks"`
 	Evidence    any         `json:"evidence,omitempty"`
 	Remediation string      `json:"remediation,omitempty"`
+	// Resources are what the result is about: the chain of a PASS, the
+	// trails judged for a FAIL or an ERROR, or else the account.
+	Resources []Resource `json:"resources"`
+	// Place is where the snapshot records the first resource (or the
+	// account); nil when the snapshot was not read from a file.
+	Place *Place `json:"place,omitempty"`
+}
+
+// Resource is an AWS resource a result is about.
+type Resource struct {
+	// Type is the resource's CloudFormation type: AWS::CloudTrail::Trail,
+	// AWS::Logs::LogGroup, AWS::Logs::MetricFilter, AWS::CloudWatch::Alarm,
+	// AWS::SNS::Topic, or AWS::::Account.
+	Type string `json:"type"`
+	// ID is the resource's ARN; an account's id; for a metric filter, which
+	// has no ARN, its log group's ARN and ":metric-filter:" and its name.
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Region string `json:"region,omitempty"`
+}
+
+// AccountResource is the resource of a result about an account as a whole.
+func AccountResource(account string) Resource {
+	return Resource{Type: AccountType, ID: account, Name: account}
+}
+
+// AccountType is the type of an account as a resource.
+const AccountType = "AWS::::Account"
+
+// Place is a line of a snapshot file.
+type Place struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// Control is what a report says of a control that ran, whatever its
+// results: its METADATA.
+type Control struct {
+	ID          string      `json:"id"`
+	Title       string      `json:"title"`
+	Description string      `json:"description,omitempty"`
+	Severity    string      `json:"severity"`
+	Frameworks  []Framework `json:"frameworks"`
+	Remediation string      `json:"remediation,omitempty"`
 }
 
 // Framework is a place a control appears in a compliance framework.
@@ -56,13 +100,18 @@ type Report struct {
 	Tool      string   `json:"tool"`
 	Version   string   `json:"version"`
 	Snapshots []string `json:"snapshots"`
+	// CollectedAt is when the evidence was read: the latest collected_at
+	// of the snapshots (RFC 3339); empty when none says.
+	CollectedAt string `json:"collected_at,omitempty"`
 	// Benchmark is the CIS AWS Foundations Benchmark version the controls
 	// were judged by.
 	Benchmark string `json:"benchmark,omitempty"`
 	// Strict says Security Hub\'s textual reading was applied as well.
-	Strict  bool     `json:"strict,omitempty"`
-	Summary Summary  `json:"summary"`
-	Results []Result `json:"results"`
+	Strict bool `json:"strict,omitempty"`
+	// Controls are the controls that ran, sorted by id.
+	Controls []Control `json:"controls"`
+	Summary  Summary   `json:"summary"`
+	Results  []Result  `json:"results"`
 }
 
 // Summary counts results by status.
@@ -81,6 +130,7 @@ func New(tool, version string, snapshots []string, results []Result) *Report {
 	if r.Results == nil {
 		r.Results = []Result{}
 	}
+	r.Controls = []Control{}
 	slices.SortStableFunc(r.Results, func(a, b Result) int {
 		return strings.Compare(a.ControlID+"\x00"+a.AccountID, b.ControlID+"\x00"+b.AccountID)
 	})
@@ -95,6 +145,19 @@ func New(tool, version string, snapshots []string, results []Result) *Report {
 		}
 	}
 	return r
+}
+
+// ControlList is the controls of the report: those that ran, and any
+// that results name beside them (a report built from results alone).
+func (r *Report) ControlList() []Control {
+	out := slices.Clone(r.Controls)
+	for _, res := range r.Results {
+		if !slices.ContainsFunc(out, func(c Control) bool { return c.ID == res.ControlID }) {
+			out = append(out, Control{ID: res.ControlID, Title: res.Title, Description: res.Description, Severity: res.Severity, Frameworks: res.Frameworks})
+		}
+	}
+	slices.SortFunc(out, func(a, b Control) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // ExitCode is what a CI gate needs: 0 when every control passed, 1 when at
@@ -123,8 +186,9 @@ type Options struct {
 
 // formats is the registry of renderers, by the name --format takes.
 var formats = map[string]func(Options) Renderer{
-	"text": func(o Options) Renderer { return Text{Verbose: o.Verbose} },
-	"json": func(Options) Renderer { return JSON{} },
+	"text":  func(o Options) Renderer { return Text{Verbose: o.Verbose} },
+	"json":  func(Options) Renderer { return JSON{} },
+	"sarif": func(Options) Renderer { return SARIF{} },
 }
 
 // Formats lists the format names, sorted, for help texts and errors.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Text renders the report for people: the results grouped by account, one
@@ -199,23 +200,29 @@ func scalar(v any) string {
 }
 
 // safe makes a string fit for one line of a terminal: control characters
-// (newlines, escape sequences, C1 controls) and the characters that
+// (newlines, escape sequences, C1 controls), bytes that are not UTF-8 (a
+// lone 0x9b is a C1 escape to some terminals) and the characters that
 // reorder text on screen (bidirectional overrides) are written as escapes,
-// \n or \u001b, and so is a backslash that could start one.
+// \n, \u001b or \x9b, and so is a backslash that could start one.
 func safe(s string) string {
 	clean := true
-	for _, r := range s {
-		if unsafeRune(r) || r == '\\' {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unsafeRune(r) || r == '\\' || r == utf8.RuneError && size == 1 {
 			clean = false
 			break
 		}
+		i += size
 	}
 	if clean {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '\\':
 			b.WriteString(`\\`)
 		case r == '\n':
@@ -229,6 +236,7 @@ func safe(s string) string {
 		default:
 			b.WriteRune(r)
 		}
+		i += size
 	}
 	return b.String()
 }

@@ -79,6 +79,10 @@ type node struct {
 	// check is a rule of the object's Go type that the schema cannot say
 	// (semantic.go); "" when the object keeps it.
 	check func(v reflect.Value) string
+
+	// placed marks the objects whose line is kept (accounts and trails),
+	// for reports that point into the snapshot.
+	placed bool
 }
 
 type additional int
@@ -223,6 +227,7 @@ func (c *compiler) object(n *node, s map[string]any, t reflect.Type, where strin
 		return fmt.Errorf("%s: an object in the schema, %s in Go", where, t)
 	}
 	n.check = checks[t]
+	n.placed = t == reflect.TypeOf(Account{}) || t == reflect.TypeOf(Trail{})
 	props, _ := s["properties"].(map[string]any)
 	byTag := map[string]int{}
 	for i := range t.NumField() {
@@ -272,6 +277,14 @@ type decoder struct {
 	s    *strictjson.Scanner
 	name string
 	path []pathStep
+	// seen are the lines of the placed objects, by their indices in the
+	// document, resolved to account ids and trail ARNs once it is read.
+	seen []seenAt
+}
+
+type seenAt struct {
+	line    int
+	indices []int // [account] or [account, region, trail]
 }
 
 type pathStep struct {
@@ -468,6 +481,15 @@ func (d *decoder) object(n *node, v reflect.Value, line, col int) error {
 	if err := d.s.BeginObject(); err != nil {
 		return d.syntax(err)
 	}
+	if n.placed {
+		var at []int
+		for _, p := range d.path {
+			if p.index >= 0 {
+				at = append(at, p.index)
+			}
+		}
+		d.seen = append(d.seen, seenAt{line: line, indices: at})
+	}
 	var seenBuf [32]bool
 	seen := seenBuf[:0]
 	if len(n.order) <= len(seenBuf) {
@@ -624,7 +646,26 @@ func decodeStream(name string, s *strictjson.Scanner) (*Snapshot, error) {
 	if err := s.Err(); err != nil {
 		return nil, d.syntax(err)
 	}
+	snap.places = map[string]Place{}
+	for _, at := range d.seen {
+		if len(at.indices) != 1 && len(at.indices) != 3 {
+			continue
+		}
+		if k := at.key(snap); snap.places[k] == (Place{}) {
+			snap.places[k] = Place{File: name, Line: at.line}
+		}
+	}
 	return snap, nil
+}
+
+// key names what a line was seen for: an account id, or an account id and
+// a trail ARN.
+func (at seenAt) key(snap *Snapshot) string {
+	a := snap.Accounts[at.indices[0]]
+	if len(at.indices) == 1 {
+		return a.AccountID
+	}
+	return a.AccountID + " " + a.Regions[at.indices[1]].Trails[at.indices[2]].TrailARN
 }
 
 // versionOf looks for the top-level format_version of a snapshot that did

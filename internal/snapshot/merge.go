@@ -1,6 +1,9 @@
 package snapshot
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Source is a snapshot with the name it was read from.
 type Source struct {
@@ -11,8 +14,10 @@ type Source struct {
 // Merge joins snapshots into one organization: accounts with the same id
 // merge their regions. The same region of the same account in two
 // snapshots is refused, as two readings of one thing that may disagree.
+// The merged collected_at is the latest of the inputs', and each account
+// and trail keeps the file and line it was read from (PlaceOf).
 func Merge(sources []Source) (*Snapshot, error) {
-	out := &Snapshot{FormatVersion: FormatVersion, Accounts: []Account{}}
+	out := &Snapshot{FormatVersion: FormatVersion, Accounts: []Account{}, places: map[string]Place{}}
 	accounts := map[string]int{}
 	regions := map[[2]string]string{}
 	for _, src := range sources {
@@ -34,10 +39,36 @@ func Merge(sources []Source) (*Snapshot, error) {
 				acc.Regions = append(acc.Regions, r)
 			}
 		}
-		if c := src.Snapshot.CollectedAt; c != "" && (out.CollectedAt == "" || c < out.CollectedAt) {
-			out.CollectedAt = c // the oldest reading bounds the evidence
+		for k, p := range src.Snapshot.places {
+			if _, ok := out.places[k]; !ok {
+				out.places[k] = p
+			}
+		}
+		if c := src.Snapshot.CollectedAt; c != "" {
+			later, err := laterTime(c, out.CollectedAt)
+			if err != nil {
+				return nil, &Error{File: src.Name, Path: "$.collected_at", Msg: err.Error()}
+			}
+			out.CollectedAt = later
 		}
 	}
 	out.Normalize()
 	return out, nil
+}
+
+// laterTime is the later of two RFC 3339 times (b may be empty): a report
+// is as recent as its most recent reading.
+func laterTime(a, b string) (string, error) {
+	ta, err := time.Parse(time.RFC3339Nano, a)
+	if err != nil {
+		return "", fmt.Errorf("collected_at %q is not an RFC 3339 time", a)
+	}
+	if b == "" {
+		return a, nil
+	}
+	tb, err := time.Parse(time.RFC3339Nano, b)
+	if err != nil || ta.After(tb) {
+		return a, nil
+	}
+	return b, nil
 }

@@ -18,6 +18,29 @@ type Snapshot struct {
 	Generator     string    `json:"generator,omitempty"`
 	CollectedAt   string    `json:"collected_at,omitempty"` // RFC 3339
 	Accounts      []Account `json:"accounts"`
+
+	// places are where accounts and trails were read, by account id and by
+	// account id and trail ARN; empty for a snapshot built in memory.
+	places map[string]Place
+}
+
+// Place is a line of a snapshot file.
+type Place struct {
+	File string
+	Line int
+}
+
+// PlaceOf is where the snapshot file records a trail of an account (its
+// ARN), or the account itself when trail is "" or was not read from a
+// file; ok is false when neither was.
+func (s *Snapshot) PlaceOf(account, trail string) (p Place, ok bool) {
+	if trail != "" {
+		if p, ok := s.places[account+" "+trail]; ok {
+			return p, true
+		}
+	}
+	p, ok = s.places[account]
+	return p, ok
 }
 
 // Account is what was read in one AWS account.

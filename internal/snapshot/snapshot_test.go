@@ -237,6 +237,61 @@ func TestMerge(t *testing.T) {
 	}
 }
 
+// Merged snapshots are as recent as their latest reading, and every
+// account and trail keeps the file and line it was read from, for reports
+// that point into the evidence.
+func TestMergeKeepsPlacesAndLatestTime(t *testing.T) {
+	a, b := sample(), sample()
+	b.Accounts[0].AccountID = "444455556666"
+	a.CollectedAt, b.CollectedAt = "2026-11-20T10:00:00Z", "2026-11-20T10:30:00+01:00"
+	var srcs []Source
+	for name, s := range map[string]*Snapshot{"a.json": a, "b.json": b} {
+		data, err := s.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := Decode(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, Source{name, read})
+	}
+	slices.SortFunc(srcs, func(x, y Source) int { return strings.Compare(x.Name, y.Name) })
+	m, err := Merge(srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.CollectedAt != "2026-11-20T10:00:00Z" {
+		t.Errorf("collected_at %s; want the later reading, 10:00Z (10:30+01:00 is 09:30Z)", m.CollectedAt)
+	}
+	lines := map[string][]string{}
+	for name, s := range map[string]*Snapshot{"a.json": a, "b.json": b} {
+		data, _ := s.Marshal()
+		lines[name] = strings.Split(string(data), "\n")
+	}
+	trail := b.Accounts[0].Regions[0].Trails[0].TrailARN
+	for _, c := range []struct{ account, trail, file, near string }{
+		{"111122223333", "", "a.json", `"account_id": "111122223333"`},
+		{"444455556666", "", "b.json", `"account_id": "444455556666"`},
+		{"444455556666", trail, "b.json", `"Name": "main"`},
+		{"444455556666", "arn:aws:cloudtrail:us-east-1:444455556666:trail/none", "b.json", `"account_id": "444455556666"`},
+	} {
+		p, ok := m.PlaceOf(c.account, c.trail)
+		// p.Line counts from 1: lines[p.Line] is the line after it.
+		if !ok || p.File != c.file || p.Line < 1 || p.Line >= len(lines[c.file]) || !strings.Contains(lines[c.file][p.Line], c.near) {
+			t.Errorf("PlaceOf(%s, %s) = %+v, %v; want %s, the line before %s", c.account, c.trail, p, ok, c.file, c.near)
+		}
+	}
+	if _, ok := sample().PlaceOf("111122223333", ""); ok {
+		t.Error("a snapshot built in memory has places")
+	}
+	c := sample()
+	c.CollectedAt = "yesterday"
+	if _, err := Merge([]Source{{"c.json", c}}); err == nil || !strings.Contains(err.Error(), "c.json") {
+		t.Errorf("a collected_at that is no time: err %v", err)
+	}
+}
+
 // The schema compiles: it uses only keywords the reader implements, and
 // every property names a field of the Go types with the same type (and
 // every field is in the schema), so the two cannot drift.

@@ -74,27 +74,27 @@ sns_actions(a) := [x |
 	lib.arn(x).service == "sns"
 ]
 
-# put_alarm(ref, name, mt, topic) creates (or replaces) an alarm on a
+# put_alarm(ref, name, mt, topics) creates (or replaces) an alarm on a
 # filter's metric that fires on one event, as the benchmark's remediation
 # does.
-put_alarm(ref, name, mt, topic) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions %s", [ref.region, name, mt.metricName, mt.metricNamespace, topic])
+put_alarm(ref, name, mt, topics) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions %s", [lib.sh(ref.region), lib.sh(name), lib.sh(mt.metricName), lib.sh(mt.metricNamespace), concat(" ", [lib.sh(t) | some t in topics])])
 
 # notify(ref, name, mt) creates an alarm on a filter's metric that fires
 # on one event and notifies a topic someone is told through.
-notify(ref, name, mt) := concat("\n", array.concat(topic.steps, [put_alarm(ref, name, mt, topic.arn)])) if {
+notify(ref, name, mt) := concat("\n", array.concat(topic.steps, [put_alarm(ref, name, mt, [topic.arn])])) if {
 	topic := sns.plan(ref.account, ref.region)
 }
 
 # refire(ref, a, f, mt) is the fix for an alarm that cannot fire on one
 # event: publish 1 per event when the filter's value is the cause, else
 # replace the alarm with one that fires on one event, keeping its topics.
-refire(ref, a, f, mt) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [ref.region, ref.name, f.filterName, mt.metricName, mt.metricNamespace, f.filterPattern]) if {
+refire(ref, a, f, mt) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations %s --filter-pattern %s", [lib.sh(ref.region), lib.sh(ref.name), lib.sh(f.filterName), lib.sh(sprintf("metricName=%s,metricNamespace=%s,metricValue=1", [mt.metricName, mt.metricNamespace])), lib.sh(f.filterPattern)]) if {
 	not fires_with_one(a, mt)
 	fires_with_one(a, object.union(mt, {"metricValue": "1"}))
 	not fires(a, f, mt)
 } else := put_alarm(ref, a.AlarmName, mt, actions) if {
-	actions := concat(" ", sns_actions(a))
-	actions != ""
+	actions := sns_actions(a)
+	count(actions) > 0
 } else := notify(ref, a.AlarmName, mt)
 
 fires_with_one(a, mt) if {

@@ -29,11 +29,11 @@ candidate(t) := {"trail": owned, "account": owner} if {
 
 # early_break(c) is a break of links 1 to 3 that holds whatever a control
 # needs: not multi-region, not logging, status or selectors not collected.
-early_break(c) := lib.brk("multi_region", "FAIL", c.trail, "it is not multi-region", sprintf("aws cloudtrail update-trail --region %s --name %s --is-multi-region-trail", [c.trail.HomeRegion, c.trail.Name])) if {
+early_break(c) := lib.brk("multi_region", "FAIL", c.trail, "it is not multi-region", sprintf("aws cloudtrail update-trail --region %s --name %s --is-multi-region-trail", [lib.sh(c.trail.HomeRegion), lib.sh(c.trail.Name)])) if {
 	not c.trail.IsMultiRegionTrail
 } else := lib.brk("logging", "ERROR", c.trail, sprintf("its status was not collected (%s)", [lib.call_failure(c.account, c.trail.HomeRegion, "GetTrailStatus", c.trail.TrailARN)]), "") if {
 	not c.trail.GetTrailStatus
-} else := lib.brk("logging", "FAIL", c.trail, "logging is stopped", sprintf("aws cloudtrail start-logging --region %s --name %s", [c.trail.HomeRegion, c.trail.Name])) if {
+} else := lib.brk("logging", "FAIL", c.trail, "logging is stopped", sprintf("aws cloudtrail start-logging --region %s --name %s", [lib.sh(c.trail.HomeRegion), lib.sh(c.trail.Name)])) if {
 	not c.trail.GetTrailStatus.IsLogging
 } else := lib.brk("management_events", "ERROR", c.trail, sprintf("its event selectors were not collected (%s)", [lib.call_failure(c.account, c.trail.HomeRegion, "GetEventSelectors", c.trail.TrailARN)]), "") if {
 	not c.trail.GetEventSelectors
@@ -42,7 +42,7 @@ early_break(c) := lib.brk("multi_region", "FAIL", c.trail, "it is not multi-regi
 # selector_break(c, needs) is link 3 for a control: the trail does not
 # record, read and write, the management events in needs (a list of
 # {"eventSource", "eventName"}).
-selector_break(c, needs) := lib.brk("management_events", "FAIL", c.trail, "it does not record management events, read and write", sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`, [c.trail.HomeRegion, c.trail.Name])) if {
+selector_break(c, needs) := lib.brk("management_events", "FAIL", c.trail, "it does not record management events, read and write", sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`, [lib.sh(c.trail.HomeRegion), lib.sh(c.trail.Name)])) if {
 	not records_management_events(c.trail, needs)
 }
 
@@ -62,7 +62,7 @@ trail_break(c, needs) := b if {
 	b := selector_break(c, needs)
 } else := delivery_break(c)
 
-attach_log_group(t) := sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>", [t.HomeRegion, t.Name])
+attach_log_group(t) := sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>", [lib.sh(t.HomeRegion), lib.sh(t.Name)])
 
 # Basic selectors: one that includes management events, read and write,
 # and excludes none of the sources a control needs.

@@ -72,6 +72,7 @@ result(chain, verdict) := object.union(
 		"severity": meta.custom.severity,
 		"frameworks": object.get(meta.custom, "frameworks", []),
 		"remediation": object.get(meta.custom, "remediation", ""),
+		"resources": resources(verdict),
 	},
 	verdict,
 ) if {
@@ -79,6 +80,33 @@ result(chain, verdict) := object.union(
 	meta := entry.annotations
 	meta.scope == "package"
 }
+
+# resources(v) are the AWS resources a verdict is about, typed as
+# CloudFormation names them: the chain of a PASS, the trails of a FAIL or
+# an ERROR, or else the account. A verdict may give its own.
+resources(v) := chain_resources(v.evidence.chain) if {
+	v.evidence.chain
+} else := rs if {
+	rs := [trail_resource(t.trail) | some t in v.evidence.trails]
+	count(rs) > 0
+} else := [{"type": "AWS::::Account", "id": input.account_id, "name": input.account_id}]
+
+trail_resource(a) := {"type": "AWS::CloudTrail::Trail", "id": a, "name": trim_prefix(arn(a).resource, "trail/"), "region": arn(a).region}
+
+# A metric filter has no ARN: its id is its log group's ARN and its name.
+chain_resources(c) := [
+	trail_resource(c.trail),
+	{"type": "AWS::Logs::LogGroup", "id": log_group, "name": trim_prefix(arn(log_group).resource, "log-group:"), "region": arn(log_group).region},
+	{"type": "AWS::Logs::MetricFilter", "id": sprintf("%s:metric-filter:%s", [log_group, c.metric_filter]), "name": c.metric_filter, "region": arn(log_group).region},
+	{"type": "AWS::CloudWatch::Alarm", "id": alarm_id(c), "name": c.alarm, "region": arn(log_group).region},
+	{"type": "AWS::SNS::Topic", "id": c.topic, "name": arn(c.topic).resource, "region": arn(c.topic).region},
+] if {
+	log_group := trim_suffix(c.log_group, ":*")
+}
+
+alarm_id(c) := c.alarm_arn if {
+	object.get(c, "alarm_arn", "") != ""
+} else := c.alarm
 
 # call_failure says why a call's answer is missing.
 call_failure(account_id, region, operation, resource) := describe_failure(fs[0]) if {
@@ -110,6 +138,34 @@ brk(link, status, trail, reason, remediation) := {
 	"trail_name": trail.Name,
 	"reason": reason,
 	"remediation": remediation,
+}
+
+# sh(s) is s as one word of a shell command line, for the commands a
+# remediation gives to copy and paste: bare when it holds only characters
+# no shell treats specially, in single quotes otherwise, and as $'...'
+# (bash, zsh, ksh, POSIX.1-2024 sh) when it holds control characters, which
+# are written as escapes. A name from a snapshot (a filter may be called
+# "x; curl ... | sh", a pattern may hold a quote) never runs as a command.
+sh(s) := s if {
+	regex.match(`^[A-Za-z0-9_./:=,@%+-]+$`, s)
+} else := concat("", ["$'", strings.replace_n(ansi_c_escapes, s), "'"]) if {
+	regex.match(`[\x00-\x1f\x7f]`, s)
+} else := concat("", ["'", replace(s, "'", `'\''`), "'"])
+
+ansi_c_escapes := object.union(
+	{"\\": `\\`, "'": `\'`},
+	{c: sprintf(`\x%02x`, [i]) |
+		some i in array.concat(numbers.range(0, 31), [127])
+		c := control_char[i]
+	},
+)
+
+control_char := {
+	0: "\u0000", 1: "\u0001", 2: "\u0002", 3: "\u0003", 4: "\u0004", 5: "\u0005", 6: "\u0006", 7: "\u0007",
+	8: "\b", 9: "\t", 10: "\n", 11: "\u000b", 12: "\f", 13: "\r", 14: "\u000e", 15: "\u000f",
+	16: "\u0010", 17: "\u0011", 18: "\u0012", 19: "\u0013", 20: "\u0014", 21: "\u0015", 22: "\u0016", 23: "\u0017",
+	24: "\u0018", 25: "\u0019", 26: "\u001a", 27: "\u001b", 28: "\u001c", 29: "\u001d", 30: "\u001e", 31: "\u001f",
+	127: "\u007f",
 }
 
 # group(pairs) turns [key, value] pairs into an object of each key's

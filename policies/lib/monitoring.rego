@@ -64,7 +64,7 @@ find_log_group(ref) := found[0] if {
 	count(found) > 0
 }
 
-lg_break(c, ref) := lib.brk("log_group", "FAIL", c.trail, sprintf("its log group %s does not exist in account %s, %s", [ref.name, ref.account, ref.region]), sprintf("aws logs create-log-group --region %s --log-group-name %s", [ref.region, ref.name])) if {
+lg_break(c, ref) := lib.brk("log_group", "FAIL", c.trail, sprintf("its log group %s does not exist in account %s, %s", [ref.name, ref.account, ref.region]), sprintf("aws logs create-log-group --region %s --log-group-name %s", [lib.sh(ref.region), lib.sh(ref.name)])) if {
 	some e in lib.failures(ref.account, ref.region, "DescribeMetricFilters", ref.name)
 	e.error_code == "ResourceNotFoundException"
 } else := lib.brk("log_group", "ERROR", c.trail, sprintf("the metric filters of its log group %s could not be read (%s)", [ref.name, lib.describe_failure(fs[0])]), "") if {
@@ -90,7 +90,7 @@ filter_path(c, ref, f, mt) := {
 }
 
 # In an outcome, the filter's name and pattern stand as placeholders, for
-# fill to put in.
+# fill to put in (in a remediation, as shell words: lib.sh of each).
 filter_name := "\u0000filter\u0000"
 
 filter_pattern := "\u0000pattern\u0000"
@@ -101,7 +101,7 @@ fill(b, c, f) := object.union(b, {
 	"trail": c.trail.TrailARN,
 	"trail_name": c.trail.Name,
 	"reason": replace(b.reason, filter_name, f.filterName),
-	"remediation": replace(replace(b.remediation, filter_name, f.filterName), filter_pattern, f.filterPattern),
+	"remediation": replace(replace(b.remediation, lib.sh(filter_name), lib.sh(f.filterName)), lib.sh(filter_pattern), lib.sh(f.filterPattern)),
 })
 
 # outcome(ref, mt) is what lies past a metric a filter publishes: the first
@@ -158,7 +158,7 @@ representative(bs) := array.concat(
 brk_past(link, status, reason, remediation) := lib.brk(link, status, {"TrailARN": "", "Name": ""}, reason, remediation)
 
 # alarm_breaks(ref, a) are the breaks past one alarm on the metric.
-alarm_breaks(ref, a) := {brk_past("alarm_actions", "FAIL", sprintf("alarm %s has its actions disabled", [a.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [ref.region, a.AlarmName]))} if {
+alarm_breaks(ref, a) := {brk_past("alarm_actions", "FAIL", sprintf("alarm %s has its actions disabled", [a.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [lib.sh(ref.region), lib.sh(a.AlarmName)]))} if {
 	not a.ActionsEnabled
 } else := {brk_past("topic", "FAIL", sprintf("alarm %s notifies no SNS topic", [a.AlarmName]), alarms.notify(ref, a.AlarmName, alarm_metric(a)))} if {
 	count(alarms.sns_actions(a)) == 0
@@ -455,7 +455,7 @@ namespace_in_use(p, cs) := p.namespace[0] if {
 	count(p.namespace) > 0
 } else := cs.namespace
 
-put_filter(ref, name, mt, pattern) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations metricName=%s,metricNamespace=%s,metricValue=1 --filter-pattern '%s'", [ref.region, ref.name, name, mt.metricName, mt.metricNamespace, pattern])
+put_filter(ref, name, mt, pattern) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations %s --filter-pattern %s", [lib.sh(ref.region), lib.sh(ref.name), lib.sh(name), lib.sh(sprintf("metricName=%s,metricNamespace=%s,metricValue=1", [mt.metricName, mt.metricNamespace])), lib.sh(pattern)])
 
 # alarm_metric(a) is the metric an alarm watches, as a filter publishes it.
 alarm_metric(a) := {"metricName": a.MetricName, "metricNamespace": a.Namespace} if {
@@ -575,6 +575,7 @@ evidence_of(c) := {
 	"filter_pattern": c.filter.filterPattern,
 	"metric": alarms.metric_name(c.mt),
 	"alarm": c.chain.alarm.AlarmName,
+	"alarm_arn": object.get(c.chain.alarm, "AlarmArn", ""),
 	"topic": c.chain.topic.TopicArn,
 	"confirmed_subscriptions": sns.confirmed(c.chain.topic),
 }

@@ -1,5 +1,6 @@
 package lib.monitoring_test
 
+import data.lib
 import data.lib.fixture
 import data.lib.monitoring
 
@@ -64,9 +65,17 @@ test_pass_benchmark_remediation if {
 		"filter_pattern": probe_pattern,
 		"metric": "CISBenchmark/probe",
 		"alarm": "probe",
+		"alarm_arn": "",
 		"topic": fixture.topic_arn,
 		"confirmed_subscriptions": 1,
 	}
+	lib.resources(r) == [
+		{"type": "AWS::CloudTrail::Trail", "id": fixture.trail_arn, "name": "main", "region": "us-east-1"},
+		{"type": "AWS::Logs::LogGroup", "id": "arn:aws:logs:us-east-1:111122223333:log-group:cloudtrail-logs", "name": "cloudtrail-logs", "region": "us-east-1"},
+		{"type": "AWS::Logs::MetricFilter", "id": "arn:aws:logs:us-east-1:111122223333:log-group:cloudtrail-logs:metric-filter:probe", "name": "probe", "region": "us-east-1"},
+		{"type": "AWS::CloudWatch::Alarm", "id": "probe", "name": "probe", "region": "us-east-1"},
+		{"type": "AWS::SNS::Topic", "id": fixture.topic_arn, "name": "alerts", "region": "us-east-1"},
+	]
 }
 
 test_pass_catch_all_is_noisy if {
@@ -428,6 +437,15 @@ test_fail_metric_value_zero if {
 	region := with_metric({"metricValue": "0"})
 	fails_with(region, "filter probe publishes 0 for each event (metricValue 0), so one event makes the Sum 0")
 	startswith(result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern")
+}
+
+# A filter name or pattern from the snapshot goes into the fix as one
+# shell word: copied and pasted, it runs no command of its own.
+test_remediation_quotes_names if {
+	f := fixture.filter("probe; touch /tmp/pwned", probe_pattern)
+	region := object.union(base_region, {"log_groups": [{"logGroupName": fixture.log_group, "metricFilters": [f]}]})
+	contains(result_for(region).remediation, "--alarm-name 'probe; touch /tmp/pwned' --metric-name 'probe; touch /tmp/pwned' --namespace")
+	monitoring.put_filter({"region": "us-east-1", "name": "lg"}, "n", {"metricName": "m", "metricNamespace": "ns"}, `{ $.userIdentity.userName = "it's" }`) == `aws logs put-metric-filter --region us-east-1 --log-group-name lg --filter-name n --metric-transformations metricName=m,metricNamespace=ns,metricValue=1 --filter-pattern '{ $.userIdentity.userName = "it'\''s" }'`
 }
 
 test_fail_metric_value_from_the_event if fails_with(with_metric({"metricValue": "$.requestParameters.count"}), `filter probe publishes "$.requestParameters.count" for each event, not a number`)

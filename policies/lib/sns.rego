@@ -20,7 +20,7 @@ find(arn) := found[0] if {
 
 # missing(arn, alarm, trail) says why an alarm's topic is not in the
 # snapshot: AWS said it does not exist, or it could not be read.
-missing(arn, alarm, trail) := lib.brk("topic", "FAIL", trail, sprintf("alarm %s notifies topic %s, which does not exist", [alarm.AlarmName, arn]), sprintf("aws sns create-topic --region %s --name %s", [a.region, a.resource])) if {
+missing(arn, alarm, trail) := lib.brk("topic", "FAIL", trail, sprintf("alarm %s notifies topic %s, which does not exist", [alarm.AlarmName, arn]), sprintf("aws sns create-topic --region %s --name %s", [lib.sh(a.region), lib.sh(a.resource)])) if {
 	a := lib.arn(arn)
 	some e in lib.failures(a.account, a.region, "GetTopicAttributes", arn)
 	e.error_code == "NotFound"
@@ -45,7 +45,7 @@ unsubscribed(tp, trail) := lib.brk("subscription", "ERROR", trail, sprintf("the 
 	a := lib.arn(tp.TopicArn)
 	fs := lib.failures(a.account, a.region, "ListSubscriptionsByTopic", tp.TopicArn)
 	count(fs) > 0
-} else := lib.brk("subscription", "FAIL", trail, sprintf("topic %s has no confirmed subscription (%d pending confirmation)", [tp.TopicArn, pending(tp)]), sprintf("aws sns subscribe --region %s --topic-arn %s --protocol email --notification-endpoint <address>, then confirm the subscription", [lib.arn(tp.TopicArn).region, tp.TopicArn]))
+} else := lib.brk("subscription", "FAIL", trail, sprintf("topic %s has no confirmed subscription (%d pending confirmation)", [tp.TopicArn, pending(tp)]), sprintf("aws sns subscribe --region %s --topic-arn %s --protocol email --notification-endpoint <address>, then confirm the subscription", [lib.sh(lib.arn(tp.TopicArn).region), lib.sh(tp.TopicArn)]))
 
 # plan(account_id, region) is the topic a new alarm in that account and
 # region should notify, reusing what the account has so that fixing many
@@ -60,8 +60,8 @@ plan(account_id, region) := {"arn": confirmed_topics[0], "steps": []} if {
 	count(confirmed_topics) > 0
 } else := {"arn": arn, "steps": [subscribe(arn)]} if {
 	arn := sort([tp.TopicArn | some tp in object.get(lib.region(account_id, region), "topics", [])])[0]
-} else := {"arn": arn, "steps": [sprintf("aws sns create-topic --region %s --name security-alerts", [region]), subscribe(arn)]} if {
+} else := {"arn": arn, "steps": [sprintf("aws sns create-topic --region %s --name security-alerts", [lib.sh(region)]), subscribe(arn)]} if {
 	arn := sprintf("arn:aws:sns:%s:%s:security-alerts", [region, account_id])
 }
 
-subscribe(arn) := sprintf("aws sns subscribe --region %s --topic-arn %s --protocol email --notification-endpoint <address>, then confirm the subscription", [lib.arn(arn).region, arn])
+subscribe(arn) := sprintf("aws sns subscribe --region %s --topic-arn %s --protocol email --notification-endpoint <address>, then confirm the subscription", [lib.sh(lib.arn(arn).region), lib.sh(arn)])
