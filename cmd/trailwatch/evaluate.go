@@ -72,7 +72,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return err
 	}
-	rep := newReport(ev, org, paths, results)
+	rep := ev.Report("trailwatch", toolVersion(), org, paths, results)
 
 	// Render everything before writing anything: an error never leaves a
 	// partial report that looks complete.
@@ -174,28 +174,4 @@ func checkOutput(path string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
-}
-
-// newReport gathers what every format needs: the results with the place
-// in the snapshots each points to, the controls that ran, the benchmark,
-// and when the evidence was read.
-func newReport(ev *engine.Evaluator, org *snapshot.Snapshot, paths []string, results []report.Result) *report.Report {
-	for i, r := range results {
-		trail := ""
-		for _, res := range r.Resources {
-			if res.Type == "AWS::CloudTrail::Trail" {
-				trail = res.ID
-				break
-			}
-		}
-		if p, ok := org.PlaceOf(r.AccountID, trail); ok {
-			results[i].Place = &report.Place{File: p.File, Line: p.Line}
-		}
-	}
-	rep := report.New("trailwatch", toolVersion(), paths, results)
-	rep.Benchmark = ev.Benchmark()
-	rep.Strict = ev.Strict()
-	rep.Controls = ev.ReportControls()
-	rep.CollectedAt = org.CollectedAt
-	return rep
 }

@@ -245,3 +245,28 @@ func (e *Evaluator) ReportControls() []report.Control {
 	}
 	return out
 }
+
+// Report gathers what every format needs: the results, each with the place
+// in the snapshots it points to (the line of its first trail, else of its
+// account), the controls that ran, the benchmark, and when the evidence was
+// read (the snapshot's collected_at, never the clock).
+func (e *Evaluator) Report(tool, version string, snap *snapshot.Snapshot, names []string, results []report.Result) *report.Report {
+	for i, r := range results {
+		trail := ""
+		for _, res := range r.Resources {
+			if res.Type == "AWS::CloudTrail::Trail" {
+				trail = res.ID
+				break
+			}
+		}
+		if p, ok := snap.PlaceOf(r.AccountID, trail); ok {
+			results[i].Place = &report.Place{File: p.File, Line: p.Line}
+		}
+	}
+	rep := report.New(tool, version, names, results)
+	rep.Benchmark = e.Benchmark()
+	rep.Strict = e.Strict()
+	rep.Controls = e.ReportControls()
+	rep.CollectedAt = snap.CollectedAt
+	return rep
+}

@@ -186,9 +186,11 @@ type Options struct {
 
 // formats is the registry of renderers, by the name --format takes.
 var formats = map[string]func(Options) Renderer{
-	"text":  func(o Options) Renderer { return Text{Verbose: o.Verbose} },
-	"json":  func(Options) Renderer { return JSON{} },
-	"sarif": func(Options) Renderer { return SARIF{} },
+	"text":     func(o Options) Renderer { return Text{Verbose: o.Verbose} },
+	"json":     func(Options) Renderer { return JSON{} },
+	"sarif":    func(Options) Renderer { return SARIF{} },
+	"junit":    func(Options) Renderer { return JUnit{} },
+	"markdown": func(Options) Renderer { return Markdown{} },
 }
 
 // Formats lists the format names, sorted, for help texts and errors.

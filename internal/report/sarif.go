@@ -73,7 +73,7 @@ func sarifRule(c Control) *sarif.ReportingDescriptor {
 	}
 	md := "**" + c.Title + "**"
 	if c.Remediation != "" {
-		md += "\n\nRemediation:\n\n```sh\n" + c.Remediation + "\n```"
+		md += "\n\nRemediation:\n\n```\n" + strings.TrimRight(c.Remediation, "\n") + "\n```"
 	}
 	var tags []string
 	tags = append(tags, "security", "compliance")
@@ -106,7 +106,7 @@ func sarifResult(res Result, ruleIndex int, r *Report) *sarif.Result {
 	out := sarif.NewRuleResult(res.ControlID).
 		WithRuleIndex(ruleIndex).
 		WithLevel(level).
-		WithMessage(sarif.NewTextMessage(fmt.Sprintf("account %s: %s", res.AccountID, res.Reason)))
+		WithMessage(sarif.NewTextMessage(sarifMessage(res)))
 	place := res.Place
 	if place == nil {
 		// Read from standard input or built in memory: point at the first
@@ -124,6 +124,16 @@ func sarifResult(res Result, ruleIndex int, r *Report) *sarif.Result {
 	out.AddLocation(loc)
 	out.WithPartialFingerPrints(map[string]interface{}{sarifFingerprint: fingerprint(res.ControlID, res.AccountID)})
 	return out
+}
+
+// sarifMessage says what is wrong in the account and, for a FAIL, the fix
+// with the account's own names, which the rule's help cannot give.
+func sarifMessage(res Result) string {
+	msg := fmt.Sprintf("account %s: %s", res.AccountID, res.Reason)
+	if res.Status == Fail && res.Remediation != "" {
+		msg += "\n\nRemediation:\n" + res.Remediation
+	}
+	return msg
 }
 
 // logicalLocations name the account, the region and the resources of a
