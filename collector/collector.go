@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sync"
 	"time"
@@ -68,17 +67,13 @@ type Stats struct {
 	Failed int
 }
 
-// regionName is the shape of an AWS region code (us-east-1,
-// us-gov-west-1), as the snapshot schema has it.
-var regionName = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
-
 // CheckRegions refuses a region list that would record failures with no
 // region or the same region twice: an empty or malformed name, or one
 // given twice.
 func CheckRegions(regions []string) error {
 	seen := map[string]bool{}
 	for _, r := range regions {
-		if !regionName.MatchString(r) {
+		if !snapshot.IsRegion(r) {
 			return fmt.Errorf("region %q is not a region name (such as us-east-1)", r)
 		}
 		if seen[r] {

@@ -26,6 +26,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	var reports multiFlag
 	fs.Var(&reports, "report", "also write the report in `FORMAT=FILE` (repeatable), atomically")
 	verbose := fs.Bool("v", false, "text format: show evidence, frameworks and remediation under each result")
+	asffRegion := fs.String("asff-region", "", "asff format: the region the findings are imported into (default: the region of the first trail in the report)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -34,11 +35,17 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		fs.Usage()
 		return usageError("evaluate needs at least one snapshot file")
 	}
-	renderer, err := report.NewRenderer(*format, report.Options{Verbose: *verbose})
+	opts := report.Options{Verbose: *verbose, Region: *asffRegion}
+	if *asffRegion != "" {
+		if !snapshot.IsRegion(*asffRegion) {
+			return usageError("--asff-region %q is not a region name (such as us-east-1)", *asffRegion)
+		}
+	}
+	renderer, err := report.NewRenderer(*format, opts)
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
-	extra, err := parseReports(reports, *verbose)
+	extra, err := parseReports(reports, opts)
 	if err != nil {
 		return err
 	}
@@ -134,14 +141,14 @@ type extraReport struct {
 
 // parseReports checks every --report before any work: a known format, a
 // file name, and a directory it can be written in.
-func parseReports(specs []string, verbose bool) ([]extraReport, error) {
+func parseReports(specs []string, opts report.Options) ([]extraReport, error) {
 	var out []extraReport
 	for _, spec := range specs {
 		format, path, ok := strings.Cut(spec, "=")
 		if !ok || format == "" || path == "" {
 			return nil, usageError("--report %q: want FORMAT=FILE, FORMAT one of %s", spec, strings.Join(report.Formats(), ", "))
 		}
-		r, err := report.NewRenderer(format, report.Options{Verbose: verbose})
+		r, err := report.NewRenderer(format, opts)
 		if err != nil {
 			return nil, usageError("--report %s: %v", spec, err)
 		}

@@ -538,6 +538,28 @@ func TestEvaluateReports(t *testing.T) {
 	if string(data) != direct {
 		t.Error("--report json= differs from --format json")
 	}
+	// Every format at once, each as --format would print it, and the exit
+	// code the same whatever is written.
+	args := []string{"evaluate", "--asff-region", "eu-west-1"}
+	for _, f := range report.Formats() {
+		args = append(args, "--report", f+"="+filepath.Join(dir, "all."+f))
+	}
+	if code, _, stderr := cli(t, append(args, "../../snapshots/broken-logging-stopped.json")...); code != 1 {
+		t.Fatalf("every format: exit %d: %s", code, stderr)
+	}
+	for _, f := range report.Formats() {
+		code, direct, _ := cli(t, "evaluate", "--format", f, "--asff-region", "eu-west-1", "../../snapshots/broken-logging-stopped.json")
+		written, err := os.ReadFile(filepath.Join(dir, "all."+f))
+		if err != nil || string(written) != direct || code != 1 || len(direct) == 0 {
+			t.Errorf("--report %s= differs from --format %s (exit %d, %v)", f, f, code, err)
+		}
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "all.asff")); !strings.Contains(string(data), "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default") {
+		t.Error("--asff-region did not set the findings' region")
+	}
+	if code, _, stderr := cli(t, "evaluate", "--asff-region", "Europe", "../../snapshots/compliant.json"); code != 2 || !strings.Contains(stderr, "--asff-region") {
+		t.Errorf("--asff-region Europe: exit %d, %s", code, stderr)
+	}
 	for _, tt := range []struct{ spec, want string }{
 		{"xml=" + filepath.Join(dir, "r.xml"), `unknown format "xml"; use one of ` + strings.Join(report.Formats(), ", ")},
 		{"json", "want FORMAT=FILE"},

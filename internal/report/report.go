@@ -182,6 +182,8 @@ type Renderer interface {
 type Options struct {
 	// Verbose adds each result's evidence and remediation (text).
 	Verbose bool
+	// Region is where ASFF findings are imported (their ProductArn).
+	Region string
 }
 
 // formats is the registry of renderers, by the name --format takes.
@@ -191,6 +193,8 @@ var formats = map[string]func(Options) Renderer{
 	"sarif":    func(Options) Renderer { return SARIF{} },
 	"junit":    func(Options) Renderer { return JUnit{} },
 	"markdown": func(Options) Renderer { return Markdown{} },
+	"asff":     func(o Options) Renderer { return ASFF{Region: o.Region} },
+	"ocsf":     func(Options) Renderer { return OCSF{} },
 }
 
 // Formats lists the format names, sorted, for help texts and errors.

@@ -9,6 +9,8 @@
 // the JSON path named.
 package snapshot
 
+import "regexp"
+
 // FormatVersion is the snapshot format this package reads and writes.
 const FormatVersion = 1
 
@@ -23,6 +25,13 @@ type Snapshot struct {
 	// account id and trail ARN; empty for a snapshot built in memory.
 	places map[string]Place
 }
+
+// regionCode is the form of an AWS region code, as the schema gives it.
+var regionCode = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// IsRegion tells whether s has the form of an AWS region code (us-east-1,
+// us-gov-west-1, cn-northwest-1).
+func IsRegion(s string) bool { return regionCode.MatchString(s) }
 
 // Place is a line of a snapshot file.
 type Place struct {
