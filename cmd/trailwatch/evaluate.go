@@ -3,19 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
 	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/waiver"
 )
 
 func runEvaluate(ctx context.Context, args []string, s streams) error {
-	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--control ID]... [--benchmark VERSION] [--format text|json] [-o FILE] [-v] SNAPSHOT... (- reads standard input)", s)
+	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--control ID]... [--benchmark VERSION] [--format F] [-o FILE] [--report F=FILE]... [--waivers FILE]... [-v] SNAPSHOT... (- reads standard input)", s)
 	var policyDirs, controls multiFlag
 	fs.Var(&policyDirs, "policy", "directory of Rego policies and data to use instead of the built-in ones (repeatable)")
 	fs.Var(&controls, "control", "apply only this control (repeatable; default: every control of the benchmark version)")
@@ -27,6 +30,10 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	fs.Var(&reports, "report", "also write the report in `FORMAT=FILE` (repeatable), atomically")
 	verbose := fs.Bool("v", false, "text format: show evidence, frameworks and remediation under each result")
 	asffRegion := fs.String("asff-region", "", "asff format: the region the findings are imported into (default: the region of the first trail in the report)")
+	var waiverFiles multiFlag
+	fs.Var(&waiverFiles, "waivers", "accept the exceptions in this YAML `FILE` (repeatable): a FAIL they cover is WAIVED until they expire")
+	todayFlag := fs.String("today", "", "judge waivers' expiry on this date, `YYYY-MM-DD` (default: today, UTC)")
+	warnExpiry := fs.Int("warn-expiry", 14, "list waivers that expire within this many `DAYS`")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -54,6 +61,13 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 			return usageError("-o: %v", err)
 		}
 	}
+	today, err := parseToday(*todayFlag)
+	if err != nil {
+		return err
+	}
+	if *warnExpiry < 0 {
+		return usageError("--warn-expiry must be 0 or more days")
+	}
 
 	var sources []snapshot.Source
 	for _, p := range paths {
@@ -75,11 +89,20 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return err
 	}
+	waivers, err := readWaivers(ctx, waiverFiles, ev)
+	if err != nil {
+		return err
+	}
 	results, err := ev.Evaluate(ctx, org)
 	if err != nil {
 		return err
 	}
+	var standing *report.Waivers
+	if len(waiverFiles) > 0 {
+		results, standing = waiver.Apply(results, waivers, today, *warnExpiry)
+	}
 	rep := ev.Report("trailwatch", toolVersion(), org, paths, results)
+	rep.Waivers = standing
 
 	// Render everything before writing anything: an error never leaves a
 	// partial report that looks complete.
@@ -111,6 +134,41 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return silentExit(code)
 	}
 	return nil
+}
+
+// parseToday reads --today, or takes the current UTC date: the one place
+// an evaluation reads the clock, and only for waivers' expiry.
+func parseToday(v string) (time.Time, error) {
+	if v == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse(waiver.DateLayout, v)
+	if err != nil {
+		return time.Time{}, usageError("--today %q is not a date (YYYY-MM-DD)", v)
+	}
+	return t, nil
+}
+
+// readWaivers reads and checks every --waivers file against the controls
+// the policies know, before any evaluation.
+func readWaivers(ctx context.Context, files []string, ev *engine.Evaluator) ([]report.Waiver, error) {
+	var known []string
+	for _, c := range ev.AllControls() {
+		known = append(known, c.ID)
+	}
+	var out []report.Waiver
+	for _, f := range files {
+		data, err := snapshot.ReadFileBounded(ctx, f, waiver.MaxFile)
+		if err != nil {
+			return nil, fmt.Errorf("%s: cannot read: %w", f, errors.Unwrap(err))
+		}
+		ws, err := waiver.Parse(f, data, known)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ws...)
+	}
+	return out, nil
 }
 
 // readSnapshot reads a snapshot file, or standard input for "-" (as in

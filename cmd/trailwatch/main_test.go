@@ -578,3 +578,46 @@ func TestEvaluateReports(t *testing.T) {
 		t.Error("a failed run changed the earlier report file")
 	}
 }
+
+// --waivers: a waived FAIL does not fail the gate; an expired waiver does
+// not apply (--today pins the date); a bad waivers file or date is exit 2
+// with the file and line, before any report is written.
+func TestEvaluateWaivers(t *testing.T) {
+	dir := t.TempDir()
+	w := filepath.Join(dir, "waivers.yaml")
+	if err := os.WriteFile(w, []byte(`waivers:
+  - control: cloudtrail-config-changes
+    accounts: ["*"]
+    reason: sandbox
+    owner: secops@example.com
+    expires: 2026-12-31
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap := "../../snapshots/broken-logging-stopped.json"
+	code, stdout, stderr := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "--waivers", w, "--today", "2026-12-31", snap)
+	if code != 0 || !strings.Contains(stdout, "WAIVED cloudtrail-config-changes") || !strings.Contains(stdout, "waivers expiring soon:") {
+		t.Errorf("waived: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = cli(t, "evaluate", "--control", "cloudtrail-config-changes", "--waivers", w, "--today", "2027-01-01", "--format", "json", snap)
+	if r := decodeReport(t, stdout); code != 1 || r.Results[0].Status != "FAIL" || !strings.Contains(r.Results[0].Reason, "waiver expired on 2026-12-31") {
+		t.Errorf("expired: exit %d, %+v", code, r.Results)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("waivers:\n  - control: nope\n"), 0o644)
+	out := filepath.Join(dir, "report.txt")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--waivers", bad}, bad + ":2: waiver without accounts"},
+		{[]string{"--waivers", filepath.Join(dir, "missing.yaml")}, "missing.yaml: cannot read"},
+		{[]string{"--waivers", w, "--today", "tomorrow"}, `--today "tomorrow" is not a date`},
+		{[]string{"--waivers", w, "--warn-expiry", "-1"}, "--warn-expiry must be 0 or more"},
+	} {
+		code, _, stderr := cli(t, append(append([]string{"evaluate", "-o", out}, c.args...), snap)...)
+		if _, err := os.Stat(out); code != 2 || !strings.Contains(stderr, c.want) || err == nil {
+			t.Errorf("%q: exit %d, stderr %q, report written: %v; want exit 2 and %q", c.args, code, stderr, err == nil, c.want)
+		}
+	}
+}

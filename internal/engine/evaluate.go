@@ -45,6 +45,9 @@ type Evaluator struct {
 	cache     *runCache
 }
 
+// AllControls are every control the policies define, applied or not.
+func (e *Evaluator) AllControls() []Control { return e.policies.Controls() }
+
 // Controls are the controls the evaluator applies, sorted by id.
 func (e *Evaluator) Controls() []Control { return slices.Clone(e.controls) }
 

@@ -57,7 +57,12 @@ type asffFinding struct {
 	Resources             []asffResource    `json:"Resources"`
 	Compliance            asffCompliance    `json:"Compliance"`
 	FindingProviderFields asffProvider      `json:"FindingProviderFields"`
+	Workflow              *asffWorkflow     `json:"Workflow,omitempty"`
 	RecordState           string            `json:"RecordState"`
+}
+
+type asffWorkflow struct {
+	Status string `json:"Status"`
 }
 
 type asffSeverity struct {
@@ -102,6 +107,15 @@ var asffTypes = map[string]string{
 
 var asffCompliances = map[Status]string{Pass: "PASSED", Fail: "FAILED", Error: "WARNING"}
 
+// complianceOf is a result's status for compliance: a WAIVED result is
+// still what it was, suppressed.
+func complianceOf(res Result) Status {
+	if res.Status == Waived && res.Was != "" {
+		return res.Was
+	}
+	return res.Status
+}
+
 func (a ASFF) Render(w io.Writer, r *Report) error {
 	region := a.Region
 	if region == "" {
@@ -138,11 +152,17 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 				"trailwatch/ControlId": res.ControlID,
 				"trailwatch/Status":    string(res.Status),
 			},
-			Compliance:  asffCompliance{Status: asffCompliances[res.Status], RelatedRequirements: requirements(c.Frameworks)},
+			Compliance:  asffCompliance{Status: asffCompliances[complianceOf(res)], RelatedRequirements: requirements(c.Frameworks)},
 			RecordState: "ACTIVE",
 		}
 		if r.Benchmark != "" {
 			f.ProductFields["trailwatch/Benchmark"] = "CIS AWS Foundations Benchmark " + r.Benchmark
+		}
+		if res.Status == Waived && res.Waiver != nil {
+			f.Workflow = &asffWorkflow{Status: "SUPPRESSED"}
+			f.ProductFields["trailwatch/WaiverOwner"] = res.Waiver.Owner
+			f.ProductFields["trailwatch/WaiverExpires"] = res.Waiver.Expires
+			f.ProductFields["trailwatch/WaiverReason"] = clipRunes(res.Waiver.Reason, 1024)
 		}
 		label := severityLabel(firstNonEmpty(res.Severity, c.Severity))
 		if res.Status == Pass {
@@ -152,7 +172,7 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 		}
 		f.Severity = asffSeverity{Label: label, Original: firstNonEmpty(res.Severity, c.Severity)}
 		f.FindingProviderFields = asffProvider{Severity: f.Severity, Types: f.Types}
-		if res.Remediation != "" && res.Status != Pass {
+		if res.Remediation != "" && complianceOf(res) != Pass {
 			f.Remediation = &asffRemediation{Recommendation: asffRecommendation{Text: clipRunes(res.Remediation, asffRecommendMax), Url: InformationURI}}
 		}
 		for _, rs := range res.Resources {

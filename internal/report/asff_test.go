@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/trailwatch/trailwatch/internal/report"
 )
 
 // Every example renders to an array of ASFF findings, one per control and
@@ -36,7 +38,15 @@ func TestASFF(t *testing.T) {
 				t.Errorf("%s: finding %d Id %v", name, i, f["Id"])
 			}
 			ids[f["Id"].(string)] = true
-			want := map[string]string{"PASS": "PASSED", "FAIL": "FAILED", "ERROR": "WARNING"}[string(res.Status)]
+			status := res.Status
+			if status == report.Waived {
+				// Still failed, and suppressed.
+				status = res.Was
+				if wf, _ := f["Workflow"].(map[string]any); wf["Status"] != "SUPPRESSED" {
+					t.Errorf("%s: finding %d is waived, Workflow %v", name, i, f["Workflow"])
+				}
+			}
+			want := map[string]string{"PASS": "PASSED", "FAIL": "FAILED", "ERROR": "WARNING"}[string(status)]
 			comp := f["Compliance"].(map[string]any)
 			if comp["Status"] != want || len(comp["RelatedRequirements"].([]any)) == 0 {
 				t.Errorf("%s: finding %d compliance %v for %s", name, i, comp, res.Status)

@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
 	"github.com/trailwatch/trailwatch/internal/golden"
 	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/waiver"
 )
 
 // The example reports every format's golden files are rendered from: the
@@ -20,14 +22,19 @@ import (
 // collected_at), with the version fixed so that goldens do not change with
 // builds.
 var cases = []struct {
-	name  string
-	snaps []string
+	name    string
+	snaps   []string
+	waivers string // a waivers file, applied on waiversToday
 }{
-	{"pass", []string{"compliant.json"}},
-	{"fail", []string{"broken-logging-stopped.json"}},
-	{"error", []string{"error-alarms-unreadable.json"}},
-	{"organization", []string{"organization.json"}},
+	{"pass", []string{"compliant.json"}, ""},
+	{"fail", []string{"broken-logging-stopped.json"}, ""},
+	{"error", []string{"error-alarms-unreadable.json"}, ""},
+	{"organization", []string{"organization.json"}, ""},
+	{"waived", []string{"broken-logging-stopped.json"}, "testdata/waivers/example.yaml"},
 }
+
+// waiversToday is the day the waived example is judged on.
+var waiversToday = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
 var built struct {
 	once    sync.Once
@@ -77,7 +84,26 @@ func exampleReports(t testing.TB) map[string]*report.Report {
 				built.err = err
 				return
 			}
+			var standing *report.Waivers
+			if c.waivers != "" {
+				data, err := os.ReadFile(c.waivers)
+				if err != nil {
+					built.err = err
+					return
+				}
+				var ids []string
+				for _, ctl := range ev.AllControls() {
+					ids = append(ids, ctl.ID)
+				}
+				ws, err := waiver.Parse(c.waivers, data, ids)
+				if err != nil {
+					built.err = err
+					return
+				}
+				results, standing = waiver.Apply(results, ws, waiversToday, 14)
+			}
 			built.reports[c.name] = ev.Report("trailwatch", "test", org, names, results)
+			built.reports[c.name].Waivers = standing
 		}
 	})
 	if built.err != nil {

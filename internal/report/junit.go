@@ -80,6 +80,13 @@ func (JUnit) Render(w io.Writer, r *Report) error {
 		switch res.Status {
 		case Pass:
 			tc.SystemOut = res.Reason
+		case Waived:
+			msg := "waived"
+			if w := res.Waiver; w != nil {
+				msg = fmt.Sprintf("waived until %s by %s: %s", w.Expires, w.Owner, w.Reason)
+			}
+			tc.Skipped = &junitProblem{Type: string(res.Was), Message: msg, Body: res.Reason}
+			s.Skipped++
 		case Fail:
 			tc.Failure = &junitProblem{Type: string(Fail), Message: res.Reason, Body: body}
 			s.Failures++

@@ -27,7 +27,7 @@ type Markdown struct {
 // MarkdownLimit is GitHub's limit on one step's job summary.
 const MarkdownLimit = 1 << 20
 
-var symbols = map[Status]string{Pass: "✅", Fail: "❌", Error: "⚠️"}
+var symbols = map[Status]string{Pass: "✅", Fail: "❌", Error: "⚠️", Waived: "💤"}
 
 func (m Markdown) Render(w io.Writer, r *Report) error {
 	limit := m.Limit
@@ -106,7 +106,7 @@ func (m Markdown) Render(w io.Writer, r *Report) error {
 	// The sections, worst accounts first as in the table.
 	problemsOf := map[string][]Result{}
 	for _, res := range r.Results {
-		if res.Status != Pass {
+		if res.Status == Fail || res.Status == Error {
 			problemsOf[res.AccountID] = append(problemsOf[res.AccountID], res)
 		}
 	}
@@ -124,6 +124,24 @@ func (m Markdown) Render(w io.Writer, r *Report) error {
 			break
 		}
 		b.WriteString(section)
+	}
+	if ws := r.Waivers; ws != nil {
+		for _, l := range []struct {
+			state string
+			list  []Waiver
+		}{{"expiring soon", ws.Expiring}, {"expired, so no longer applied", ws.Expired}, {"unused (they matched no failing result)", ws.Unused}} {
+			if len(l.list) == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "\n**Waivers %s:**\n\n", l.state)
+			for _, wv := range l.list {
+				line := fmt.Sprintf("- `%s:%d`: `%s` in %s, expires %s (%s: %s)\n", codeSpan(wv.File), wv.Line, codeSpan(wv.Control), mdEscape(strings.Join(wv.Accounts, ", ")), mdEscape(wv.Expires), mdEscape(wv.Owner), mdEscape(wv.Reason))
+				if b.Len()+len(line) > limit {
+					break
+				}
+				b.WriteString(line)
+			}
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -146,8 +164,12 @@ func summaryLine(r *Report) string {
 	for _, res := range r.Results {
 		accounts[res.AccountID] = true
 	}
-	return fmt.Sprintf("%d passed, %d failed, %d could not be decided (%s, %s)",
-		r.Summary.Pass, r.Summary.Fail, r.Summary.Error,
+	waived := ""
+	if r.Summary.Waived > 0 {
+		waived = fmt.Sprintf(", %d waived", r.Summary.Waived)
+	}
+	return fmt.Sprintf("%d passed, %d failed, %d could not be decided%s (%s, %s)",
+		r.Summary.Pass, r.Summary.Fail, r.Summary.Error, waived,
 		plural(len(r.ControlList()), "control"), plural(len(accounts), "account"))
 }
 

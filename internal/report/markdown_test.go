@@ -21,7 +21,7 @@ func TestMarkdown(t *testing.T) {
 		if got, want := strings.Count(md, "<details>"), rep.Summary.Fail+rep.Summary.Error; got != want {
 			t.Errorf("%s: %d sections, want %d", name, got, want)
 		}
-		if got, want := strings.Count(md, "✅")+strings.Count(md, "❌")+strings.Count(md, "⚠️"), len(rep.Results)+rep.Summary.Fail+rep.Summary.Error; got != want {
+		if got, want := strings.Count(md, "✅")+strings.Count(md, "❌")+strings.Count(md, "⚠️")+strings.Count(md, "💤"), len(rep.Results)+rep.Summary.Fail+rep.Summary.Error; got != want {
 			t.Errorf("%s: %d status symbols, want one per result in the table and one per section (%d)", name, got, want)
 		}
 	}

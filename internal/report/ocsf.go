@@ -129,6 +129,12 @@ var ocsfStatuses = map[Status]struct {
 	Error: {2, "Warning", 1, "New"},
 }
 
+// ocsfWaived is a waived finding's own status: suppressed.
+const (
+	ocsfSuppressed     = 3
+	ocsfSuppressedName = "Suppressed"
+)
+
 func (OCSF) Render(w io.Writer, r *Report) error {
 	var when int64
 	if r.CollectedAt != "" {
@@ -149,7 +155,10 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 		if !ok {
 			sev = ocsfSeverities["informational"]
 		}
-		st := ocsfStatuses[res.Status]
+		st := ocsfStatuses[complianceOf(res)]
+		if res.Status == Waived {
+			st.finding, st.findingName = ocsfSuppressed, ocsfSuppressedName
+		}
 		partition := partitionOf(res)
 		region := ""
 		for _, rs := range res.Resources {
@@ -191,7 +200,7 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 			},
 			Compliance: ocsfCompliance{Control: res.ControlID, Standards: standards, Requirements: requirements, StatusID: st.compliance, Status: st.complianceName},
 		}
-		if res.Remediation != "" && res.Status != Pass {
+		if res.Remediation != "" && complianceOf(res) != Pass {
 			e.Remediation = &ocsfRemediation{Desc: res.Remediation}
 		}
 		for _, rs := range res.Resources {

@@ -1,6 +1,7 @@
 // Package report owns what trailwatch tells its users: the results of an
-// evaluation and their renderings (text for people, JSON for programs),
-// each behind the Renderer interface.
+// evaluation and their renderings (text for people, JSON for programs,
+// SARIF, JUnit, Markdown, ASFF and OCSF for the places verdicts go), each
+// behind the Renderer interface.
 package report
 
 import (
@@ -17,9 +18,14 @@ const (
 	Pass  Status = "PASS"
 	Fail  Status = "FAIL"
 	Error Status = "ERROR"
+	// Waived is a FAIL (or an ERROR, when the waiver says so) that a
+	// waiver accepts until it expires: it keeps its reason and evidence,
+	// carries the waiver, and does not fail the gate. Policies never give
+	// it; the waiver stage does.
+	Waived Status = "WAIVED"
 )
 
-// Valid reports whether s is one of the three verdicts.
+// Valid reports whether s is one of the three verdicts a policy gives.
 func (s Status) Valid() bool { return s == Pass || s == Fail || s == Error }
 
 // Result is one control's verdict for one account: the JSON report's
@@ -41,6 +47,37 @@ type Result struct {
 	// Place is where the snapshot records the first resource (or the
 	// account); nil when the snapshot was not read from a file.
 	Place *Place `json:"place,omitempty"`
+	// Waiver is the waiver that accepts a WAIVED result, or the expired
+	// one that no longer accepts a FAIL.
+	Waiver *Waiver `json:"waiver,omitempty"`
+	// Was is a WAIVED result's status before the waiver: FAIL or ERROR.
+	Was Status `json:"was,omitempty"`
+}
+
+// Waiver is an accepted exception, as a waivers file gives it.
+type Waiver struct {
+	Control   string   `json:"control"`
+	Accounts  []string `json:"accounts"`
+	Regions   []string `json:"regions,omitempty"`
+	Resources []string `json:"resources,omitempty"`
+	Reason    string   `json:"reason"`
+	Owner     string   `json:"owner"`
+	// Expires is the last day (UTC, YYYY-MM-DD) the waiver applies.
+	Expires  string   `json:"expires"`
+	Statuses []Status `json:"statuses"`
+	// File and Line are where the waiver is written.
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// Waivers says how the waivers of a run stand: those that expire soon and
+// those that accepted nothing. Neither changes the exit code.
+type Waivers struct {
+	// Today is the date the waivers were judged on.
+	Today    string   `json:"today"`
+	Expiring []Waiver `json:"expiring_soon"`
+	Expired  []Waiver `json:"expired"`
+	Unused   []Waiver `json:"unused"`
 }
 
 // Resource is an AWS resource a result is about.
@@ -111,14 +148,17 @@ type Report struct {
 	// Controls are the controls that ran, sorted by id.
 	Controls []Control `json:"controls"`
 	Summary  Summary   `json:"summary"`
-	Results  []Result  `json:"results"`
+	// Waivers is how the waivers stand; nil when none were given.
+	Waivers *Waivers `json:"waivers,omitempty"`
+	Results []Result `json:"results"`
 }
 
 // Summary counts results by status.
 type Summary struct {
-	Pass  int `json:"pass"`
-	Fail  int `json:"fail"`
-	Error int `json:"error"`
+	Pass   int `json:"pass"`
+	Fail   int `json:"fail"`
+	Error  int `json:"error"`
+	Waived int `json:"waived,omitempty"`
 }
 
 // New builds a report, sorting results by control then account.
@@ -134,17 +174,25 @@ func New(tool, version string, snapshots []string, results []Result) *Report {
 	slices.SortStableFunc(r.Results, func(a, b Result) int {
 		return strings.Compare(a.ControlID+"\x00"+a.AccountID, b.ControlID+"\x00"+b.AccountID)
 	})
+	r.Count()
+	return r
+}
+
+// Count sets the summary from the results.
+func (r *Report) Count() {
+	r.Summary = Summary{}
 	for _, res := range r.Results {
 		switch res.Status {
 		case Pass:
 			r.Summary.Pass++
 		case Fail:
 			r.Summary.Fail++
+		case Waived:
+			r.Summary.Waived++
 		default:
 			r.Summary.Error++
 		}
 	}
-	return r
 }
 
 // ControlList is the controls of the report: those that ran, and any

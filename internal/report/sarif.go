@@ -100,7 +100,7 @@ var securitySeverity = map[string]string{
 
 func sarifResult(res Result, ruleIndex int, r *Report) *sarif.Result {
 	level := "error"
-	if res.Status != Fail {
+	if was := firstNonEmpty(string(res.Was), string(res.Status)); was != string(Fail) {
 		level = "warning"
 	}
 	out := sarif.NewRuleResult(res.ControlID).
@@ -122,8 +122,32 @@ func sarifResult(res Result, ruleIndex int, r *Report) *sarif.Result {
 		WithRegion(sarif.NewSimpleRegion(place.Line, place.Line)))
 	loc.WithLogicalLocations(logicalLocations(res))
 	out.AddLocation(loc)
-	out.WithPartialFingerPrints(map[string]interface{}{sarifFingerprint: fingerprint(res.ControlID, res.AccountID)})
+	fp := fingerprint(res.ControlID, res.AccountID)
+	out.WithPartialFingerPrints(map[string]interface{}{sarifFingerprint: fp})
+	if res.Status == Waived && res.Waiver != nil {
+		// Every field set: the library writes null for those left unset,
+		// which the schema refuses.
+		w := res.Waiver
+		out.AddSuppression(sarif.NewSuppression("external").
+			WithStatus("accepted").
+			WithGuid(guid(fp, w.File, fmt.Sprint(w.Line))).
+			WithJustifcation(fmt.Sprintf("%s (owner %s, until %s; %s:%d)", w.Reason, w.Owner, w.Expires, w.File, w.Line)).
+			WithLocation(sarif.NewLocation().WithPhysicalLocation(sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(w.File))).
+				WithRegion(sarif.NewSimpleRegion(max(w.Line, 1), max(w.Line, 1))))))
+	}
 	return out
+}
+
+// guid is a name-based UUID (version 5 layout) from parts: the same
+// suppression gets the same GUID in every run.
+func guid(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // sarifMessage says what is wrong in the account and, for a FAIL, the fix

@@ -51,6 +51,11 @@ type sarifLog struct {
 				} `json:"logicalLocations"`
 			} `json:"locations"`
 			PartialFingerprints map[string]string `json:"partialFingerprints"`
+			Suppressions        []struct {
+				Kind          string `json:"kind"`
+				Status        string `json:"status"`
+				Justification string `json:"justification"`
+			} `json:"suppressions"`
 		} `json:"results"`
 	} `json:"runs"`
 }
@@ -88,12 +93,28 @@ func TestSARIF(t *testing.T) {
 				t.Errorf("%s: rule %s security-severity %q", name, rule.ID, s)
 			}
 		}
-		want := rep.Summary.Fail + rep.Summary.Error
+		want := rep.Summary.Fail + rep.Summary.Error + rep.Summary.Waived
 		if len(run.Results) != want {
-			t.Errorf("%s: %d results, want one per FAIL and ERROR (%d)", name, len(run.Results), want)
+			t.Errorf("%s: %d results, want one per FAIL, ERROR and WAIVED (%d)", name, len(run.Results), want)
+		}
+		failed, undecided := rep.Summary.Fail, rep.Summary.Error
+		for _, res := range rep.Results {
+			switch res.Was {
+			case report.Fail:
+				failed++
+			case report.Error:
+				undecided++
+			}
 		}
 		levels := map[string]int{}
+		suppressed := 0
 		for i, res := range run.Results {
+			if len(res.Suppressions) > 0 {
+				suppressed++
+				if s := res.Suppressions[0]; s.Kind != "external" || s.Status != "accepted" || s.Justification == "" {
+					t.Errorf("%s: result %d suppression %+v", name, i, s)
+				}
+			}
 			if res.RuleIndex == nil || *res.RuleIndex >= len(run.Tool.Driver.Rules) || run.Tool.Driver.Rules[*res.RuleIndex].ID != res.RuleID {
 				t.Errorf("%s: result %d: ruleId %s does not match ruleIndex %v", name, i, res.RuleID, res.RuleIndex)
 			}
@@ -112,8 +133,8 @@ func TestSARIF(t *testing.T) {
 			}
 			levels[res.Level]++
 		}
-		if levels["error"] != rep.Summary.Fail || levels["warning"] != rep.Summary.Error {
-			t.Errorf("%s: levels %v; want %d error (FAIL) and %d warning (ERROR)", name, levels, rep.Summary.Fail, rep.Summary.Error)
+		if levels["error"] != failed || levels["warning"] != undecided || suppressed != rep.Summary.Waived {
+			t.Errorf("%s: levels %v, %d suppressed; want %d error (FAIL), %d warning (ERROR), %d suppressed (WAIVED)", name, levels, suppressed, failed, undecided, rep.Summary.Waived)
 		}
 	}
 }

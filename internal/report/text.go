@@ -40,7 +40,7 @@ func (t Text) Render(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(bw, "account %s\n", safe(res.AccountID))
 		}
-		fmt.Fprintf(bw, "  %-6s %-*s  %s\n", res.Status, width, safe(res.ControlID), safe(res.Reason))
+		fmt.Fprintf(bw, "  %-6s %-*s  %s%s\n", res.Status, width, safe(res.ControlID), safe(res.Reason), waivedBy(res))
 		if t.Verbose {
 			t.details(bw, res)
 		}
@@ -86,7 +86,11 @@ func (t Text) summary(bw *bufio.Writer, r *Report) {
 		bw.WriteString(", strict reading")
 	}
 	bw.WriteString("\n")
-	for _, s := range []Status{Pass, Fail, Error} {
+	statuses := []Status{Pass, Fail, Error}
+	if r.Waivers != nil || r.Summary.Waived > 0 {
+		statuses = append(statuses, Waived)
+	}
+	for _, s := range statuses {
 		n := map[string]int{}
 		total := 0
 		for _, res := range r.Results {
@@ -113,6 +117,31 @@ func (t Text) summary(bw *bufio.Writer, r *Report) {
 			wrap(bw, parts, "  ", "           ", 100)
 		}
 		bw.WriteString("\n")
+	}
+	if w := r.Waivers; w != nil {
+		waiverList(bw, "expiring soon", w.Expiring)
+		waiverList(bw, "expired, so no longer applied", w.Expired)
+		waiverList(bw, "unused (they matched no failing result)", w.Unused)
+	}
+}
+
+// waivedBy says which waiver accepts a WAIVED result.
+func waivedBy(res Result) string {
+	if res.Status != Waived || res.Waiver == nil {
+		return ""
+	}
+	w := res.Waiver
+	return fmt.Sprintf(" (waived %s until %s by %s: %s)", res.Was, safe(w.Expires), safe(w.Owner), safe(w.Reason))
+}
+
+// waiverList names waivers in a state, with where they are written.
+func waiverList(bw *bufio.Writer, state string, ws []Waiver) {
+	if len(ws) == 0 {
+		return
+	}
+	fmt.Fprintf(bw, "\nwaivers %s:\n", state)
+	for _, w := range ws {
+		fmt.Fprintf(bw, "  %s:%d: %s in %s, expires %s (%s: %s)\n", safe(w.File), w.Line, safe(w.Control), safe(strings.Join(w.Accounts, ", ")), safe(w.Expires), safe(w.Owner), safe(w.Reason))
 	}
 }
 
