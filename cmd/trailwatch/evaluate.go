@@ -69,20 +69,9 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return usageError("--warn-expiry must be 0 or more days")
 	}
 
-	var sources []snapshot.Source
-	for _, p := range paths {
-		snap, err := readSnapshot(ctx, p, s.stdin)
-		if err != nil {
-			return err
-		}
-		sources = append(sources, snapshot.Source{Name: p, Snapshot: snap})
-	}
-	org, err := snapshot.Merge(sources)
+	org, err := readOrganization(ctx, paths, s.stdin)
 	if err != nil {
 		return err
-	}
-	if len(org.Accounts) == 0 {
-		return fmt.Errorf("%s: no accounts in the snapshot, nothing to judge", paths[0])
 	}
 
 	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Benchmark: *benchmark, Strict: *strict})
@@ -169,6 +158,27 @@ func readWaivers(ctx context.Context, files []string, ev *engine.Evaluator) ([]r
 		out = append(out, ws...)
 	}
 	return out, nil
+}
+
+// readOrganization reads snapshot files and merges them into one
+// organization, refusing one with no accounts.
+func readOrganization(ctx context.Context, paths []string, stdin io.Reader) (*snapshot.Snapshot, error) {
+	var sources []snapshot.Source
+	for _, p := range paths {
+		snap, err := readSnapshot(ctx, p, stdin)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, snapshot.Source{Name: p, Snapshot: snap})
+	}
+	org, err := snapshot.Merge(sources)
+	if err != nil {
+		return nil, err
+	}
+	if len(org.Accounts) == 0 {
+		return nil, fmt.Errorf("%s: no accounts in the snapshot, nothing to judge", paths[0])
+	}
+	return org, nil
 }
 
 // readSnapshot reads a snapshot file, or standard input for "-" (as in

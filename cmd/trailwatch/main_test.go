@@ -621,3 +621,39 @@ func TestEvaluateWaivers(t *testing.T) {
 		}
 	}
 }
+
+// diff: exit 1 when a verdict got worse, 0 when nothing did; the same with
+// --old/--new; bad arguments and snapshots of another format are exit 2
+// with the file named, and nothing is written.
+func TestDiff(t *testing.T) {
+	code, stdout, stderr := cli(t, "diff", "../../snapshots/compliant.json", "../../snapshots/broken-alarm-actions-disabled.json")
+	if code != 1 || !strings.Contains(stdout, "alarm CloudTrailConfigChanges's actions were disabled") {
+		t.Errorf("regression: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = cli(t, "diff", "--format", "json", "--old", "../../snapshots/broken-alarm-actions-disabled.json", "--new", "../../snapshots/compliant.json")
+	var d struct {
+		Summary struct{ Improvements, Regressions int }
+	}
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil || code != 0 || d.Summary.Improvements != 1 || d.Summary.Regressions != 0 {
+		t.Errorf("improvement: exit %d, %+v, %v", code, d, err)
+	}
+	dir := t.TempDir()
+	v2 := filepath.Join(dir, "v2.json")
+	os.WriteFile(v2, []byte(`{"format_version": 2, "accounts": []}`), 0o644)
+	out := filepath.Join(dir, "diff.txt")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"../../snapshots/compliant.json"}, "diff takes two snapshots"},
+		{[]string{"--old", "../../snapshots/compliant.json", "../../snapshots/compliant.json"}, "diff takes two snapshots"},
+		{[]string{"--format", "sarif", "../../snapshots/compliant.json", "../../snapshots/compliant.json"}, `--format "sarif": use one of text, json, markdown`},
+		{[]string{"../../snapshots/compliant.json", v2}, v2 + ": "},
+		{[]string{"../../snapshots/compliant.json", "../../snapshots/compliant.json", "-o", dir}, "is a directory"},
+	} {
+		code, _, stderr := cli(t, append([]string{"diff", "-o", out}, c.args...)...)
+		if _, err := os.Stat(out); code != 2 || !strings.Contains(stderr, c.want) || err == nil {
+			t.Errorf("%q: exit %d, stderr %q, written %v; want exit 2 and %q", c.args, code, stderr, err == nil, c.want)
+		}
+	}
+}

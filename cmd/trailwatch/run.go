@@ -86,6 +86,7 @@ func commands() []command {
 	return []command{
 		{"collect", "read AWS accounts into a snapshot (read-only)", runCollect},
 		{"evaluate", "judge snapshots with the Rego policies, offline", runEvaluate},
+		{"diff", "what changed between two readings: verdicts, and the evidence that explains them", runDiff},
 		{"policy", "work with the policies: test, capabilities, list", runPolicy},
 		{"test-metric-filter", "try a filter pattern on log event messages, as aws logs test-metric-filter does", runTestMetricFilter},
 		{"version", "print the version", runVersion},

@@ -5,8 +5,9 @@
 // trail, fifteen filters and alarms, one topic with one subscription),
 // collects and evaluates it (fifteen PASS), disables one alarm's actions,
 // collects and evaluates again (the one control that alarm served FAILs,
-// with its fix), stops logging on the trail (every control FAILs: they
-// share the trail), and stops moto.
+// with its fix), shows the diff between the two readings and a waiver that
+// accepts the muted alarm for a month, stops logging on the trail (every
+// control FAILs: they share the trail) and shows that diff, and stops moto.
 //
 // Usage: go run ./internal/demo path/to/trailwatch
 package main
@@ -20,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/trailwatch/trailwatch/internal/moto"
 )
@@ -67,10 +69,11 @@ func run(ctx context.Context, bin string) error {
 	}
 
 	snap := filepath.Join(dir, "snapshot.json")
-	collect := func() error {
+	collect := func(name string) error {
+		snap = filepath.Join(dir, name)
 		return trailwatch(ctx, bin, cli, 0, "collect", "--endpoint-url", srv.URL, "--region", "us-east-1", "-o", snap)
 	}
-	if err := collect(); err != nil {
+	if err := collect("monday.json"); err != nil {
 		return err
 	}
 	if err := trailwatch(ctx, bin, cli, 0, "evaluate", snap); err != nil {
@@ -86,7 +89,8 @@ func run(ctx context.Context, bin string) error {
 		"--evaluation-periods", "1", "--namespace", "CISBenchmark", "--alarm-actions", topic, "--no-actions-enabled"); err != nil {
 		return err
 	}
-	if err := collect(); err != nil {
+	monday := snap
+	if err := collect("tuesday.json"); err != nil {
 		return err
 	}
 	if err := trailwatch(ctx, bin, cli, 1, "evaluate", snap); err != nil {
@@ -95,15 +99,39 @@ func run(ctx context.Context, bin string) error {
 	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "-v", "--control", "root-account-usage", snap); err != nil {
 		return err
 	}
+	if err := trailwatch(ctx, bin, cli, 1, "diff", monday, snap); err != nil {
+		return err
+	}
+
+	step("The security team accepts the muted alarm for a month, with an owner and a reason")
+	waivers := filepath.Join(dir, "waivers.yaml")
+	text := fmt.Sprintf(`waivers:
+  - control: root-account-usage
+    accounts: ["123456789012"]
+    reason: the alarm is being moved to the new paging system
+    owner: secops@example.com
+    expires: %s
+`, time.Now().UTC().AddDate(0, 0, 30).Format("2006-01-02"))
+	if err := os.WriteFile(waivers, []byte(text), 0o644); err != nil {
+		return err
+	}
+	fmt.Print(indent(text))
+	if err := trailwatch(ctx, bin, cli, 0, "evaluate", "--waivers", waivers, snap); err != nil {
+		return err
+	}
 
 	step("Someone stops logging on the trail: every control shares it")
 	if _, err := cli.Run(ctx, "cloudtrail", "stop-logging", "--name", "management-events"); err != nil {
 		return err
 	}
-	if err := collect(); err != nil {
+	tuesday := snap
+	if err := collect("wednesday.json"); err != nil {
 		return err
 	}
-	if err := trailwatch(ctx, bin, cli, 1, "evaluate", snap); err != nil {
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "--waivers", waivers, snap); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 1, "diff", "--format", "markdown", tuesday, snap); err != nil {
 		return err
 	}
 	step("Stopping moto")
@@ -131,6 +159,10 @@ func trailwatch(ctx context.Context, bin string, cli *moto.CLI, wantCode int, ar
 	}
 	fmt.Printf("  (exit %d)\n", code)
 	return nil
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
 }
 
 func clip(s string) string {

@@ -91,3 +91,92 @@ func TestSecurityHubImport(t *testing.T) {
 		}
 	}
 }
+
+// diff between two readings of an account that changed in between as a
+// user would change it with the aws CLI: logging stopped, a filter pattern
+// narrowed, the subscription removed. diff names each change and the
+// verdicts it broke, and exits 1.
+func TestDiffAfterChanges(t *testing.T) {
+	t.Parallel()
+	const account = "700000000002"
+	ctx := context.Background()
+	cli, err := admin.AssumeRole(ctx, account, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli = cli.With("us-east-1", cli.KeyID, cli.Secret, cli.Token, account)
+	t.Cleanup(cli.Close)
+	topic, err := cli.Remediate(ctx, moto.Account{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reading := func() string {
+		path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN(account, "audit"), "--region", "us-east-1")
+		if code != 0 {
+			t.Fatalf("collect: exit %d\n%s", code, stderr)
+		}
+		return path
+	}
+	before := reading()
+
+	for _, args := range [][]string{
+		{"cloudtrail", "stop-logging", "--name", "management-events"},
+		{"logs", "put-metric-filter", "--log-group-name", moto.LogGroup, "--filter-name", "CloudTrailConfigChanges",
+			"--metric-transformations", "metricName=CloudTrailConfigChanges,metricNamespace=CISBenchmark,metricValue=1",
+			"--filter-pattern", "{ ($.eventName = CreateTrail) || ($.eventName = DeleteTrail) }"},
+	} {
+		if _, err := cli.Run(ctx, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := cli.Run(ctx, "sns", "list-subscriptions-by-topic", "--topic-arn", topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subs struct {
+		Subscriptions []struct{ SubscriptionArn string }
+	}
+	if err := json.Unmarshal([]byte(out), &subs); err != nil || len(subs.Subscriptions) == 0 {
+		t.Fatalf("subscriptions of %s: %v %s", topic, err, out)
+	}
+	for _, s := range subs.Subscriptions {
+		if _, err := cli.Run(ctx, "sns", "unsubscribe", "--subscription-arn", s.SubscriptionArn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := reading()
+	code, stdout, stderr := trailwatch(t, nil, "diff", "--format", "json", before, after)
+	var d struct {
+		Summary  struct{ Regressions int }
+		Verdicts []struct {
+			Effect  string
+			Control string `json:"control_id"`
+			Old     string
+			New     string
+			Causes  []struct{ Kind, Text string }
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil || code != 1 {
+		t.Fatalf("diff: exit %d, %v\n%s%s", code, err, stdout, stderr)
+	}
+	if d.Summary.Regressions != 15 {
+		t.Errorf("%d regressions, want the 15 controls", d.Summary.Regressions)
+	}
+	kinds := map[string]string{}
+	for _, v := range d.Verdicts {
+		if v.Control != trail45 {
+			continue
+		}
+		if v.Old != "PASS" || v.New != "FAIL" || v.Effect != "regression" {
+			t.Errorf("%s: %s -> %s (%s)", v.Control, v.Old, v.New, v.Effect)
+		}
+		for _, c := range v.Causes {
+			kinds[c.Kind] = c.Text
+		}
+	}
+	for _, k := range []string{"trail_stopped_logging", "filter_pattern_changed", "last_subscription_removed"} {
+		if kinds[k] == "" {
+			t.Errorf("%s's change of verdict is not explained by %s; causes: %v\n%s", trail45, k, kinds, stdout)
+		}
+	}
+}

@@ -292,3 +292,10 @@ func mapEach(xs []string, f func(string) string) []string {
 	}
 	return out
 }
+
+// MarkdownText is s made inert in Markdown, as the markdown format prints
+// what comes from a snapshot or a policy.
+func MarkdownText(s string) string { return mdEscape(s) }
+
+// MarkdownCode is s made fit for a `code span`.
+func MarkdownCode(s string) string { return codeSpan(s) }

@@ -273,3 +273,7 @@ func safe(s string) string {
 func unsafeRune(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029'
 }
+
+// OneLine is s made fit for one line of a terminal, as every text format
+// prints what comes from a snapshot or a policy.
+func OneLine(s string) string { return safe(s) }
