@@ -30,12 +30,12 @@ test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 	$(BIN) policy test
 	$(BIN) policy fmt policies
 
-test-fuzz: ## short fuzz runs: what parses untrusted text, and the control on mutated accounts
-	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 20s ./internal/filterpattern
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvent$$' -fuzztime 10s ./internal/filterpattern
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 15s ./internal/snapshot
-	$(GO) test -run '^$$' -fuzz '^FuzzScanner$$' -fuzztime 10s ./internal/strictjson
-	$(GO) test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime 15s ./internal/engine
+test-fuzz: ## short fuzz runs: what parses untrusted text, and the controls on mutated accounts
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 10s -fuzzminimizetime 2s ./internal/filterpattern
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvent$$' -fuzztime 5s -fuzzminimizetime 2s ./internal/filterpattern
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 8s -fuzzminimizetime 2s ./internal/snapshot
+	$(GO) test -run '^$$' -fuzz '^FuzzScanner$$' -fuzztime 5s -fuzzminimizetime 2s ./internal/strictjson
+	$(GO) test -run '^$$' -fuzz '^FuzzEvaluate$$' -fuzztime 8s -fuzzminimizetime 2s ./internal/engine
 
 fmt: ## format Go and Rego
 	gofmt -w .

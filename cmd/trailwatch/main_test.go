@@ -246,16 +246,21 @@ func TestPolicyDirectoryErrors(t *testing.T) {
 }
 
 func TestPolicyTest(t *testing.T) {
-	code, stdout, stderr := cli(t, "policy", "test")
+	// Every test of the built-in policies runs in internal/engine and in
+	// make test-rego; here, the command with --run.
+	code, stdout, stderr := cli(t, "policy", "test", "--run", "cloudtrail_config_changes")
 	if code != 0 || !strings.Contains(stdout, "PASS: ") {
 		t.Fatalf("policy test: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := cli(t, "policy", "test", "--run", "no_such_test_anywhere"); code != 2 || !strings.Contains(stderr, "no test matches --run") {
+		t.Errorf("--run that matches nothing: exit %d, %s", code, stderr)
 	}
 	dir := writePolicies(t)
 	extra := "package controls.cloudtrail_config_changes_test\n\ntest_fails_on_purpose if false\n"
 	if err := os.WriteFile(filepath.Join(dir, "controls", "cloudtrail_config_changes", "extra_test.rego"), []byte(extra), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, _ = cli(t, "policy", "test", "--policy", dir)
+	code, stdout, _ = cli(t, "policy", "test", "--policy", dir, "--run", "cloudtrail_config_changes")
 	if code != 1 || !strings.Contains(stdout, "test_fails_on_purpose: FAIL") {
 		t.Errorf("a failing Rego test: exit %d\n%s", code, stdout)
 	}

@@ -7,6 +7,7 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 
@@ -55,10 +56,11 @@ func runPolicy(ctx context.Context, args []string, s streams) error {
 }
 
 func runPolicyTest(ctx context.Context, args []string, s streams) error {
-	fs := newFlagSet("policy test", "policy test [--policy DIR]... [-v]", s)
+	fs := newFlagSet("policy test", "policy test [--policy DIR]... [--run REGEX] [-v]", s)
 	var dirs multiFlag
 	fs.Var(&dirs, "policy", "directory of Rego policies, tests and data (repeatable; default: the built-in policies)")
 	verbose := fs.Bool("v", false, "list every test, not only failures")
+	run := fs.String("run", "", "only the tests whose package and name (data.pkg.test_name) match this `REGEX`")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -70,7 +72,12 @@ func runPolicyTest(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return err
 	}
-	sum, err := pols.RunTests(ctx, s.stdout, *verbose)
+	if *run != "" {
+		if _, err := regexp.Compile(*run); err != nil {
+			return usageError("--run: %v", err)
+		}
+	}
+	sum, err := pols.RunTests(ctx, s.stdout, *verbose, *run)
 	if err != nil {
 		return err
 	}
@@ -80,6 +87,9 @@ func runPolicyTest(ctx context.Context, args []string, s streams) error {
 	case sum.Failed > 0:
 		return silentExit(exitFailed)
 	case sum.Passed == 0:
+		if *run != "" {
+			return fmt.Errorf("no test matches --run %s", *run)
+		}
 		return fmt.Errorf("no tests found: a test is a rule named test_* in a *_test.rego file")
 	}
 	return nil

@@ -368,7 +368,7 @@ func TestRegoUnitTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	sum, err := p.RunTests(context.Background(), &out, false)
+	sum, err := p.RunTests(context.Background(), &out, false, "")
 	if err != nil {
 		t.Fatal(err)
 	}

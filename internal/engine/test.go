@@ -14,8 +14,10 @@ type TestSummary struct {
 
 // RunTests runs the policies' Rego unit tests (rules named test_* in
 // *_test.rego files) with the project's built-ins, and prints the outcome
-// as `opa test` does. Policies must be loaded with WithTests.
-func (p *Policies) RunTests(ctx context.Context, out io.Writer, verbose bool) (TestSummary, error) {
+// as `opa test` does. run, when not empty, is a regular expression a
+// test's package and name (data.pkg.test_name) must match, as opa test
+// --run takes it. Policies must be loaded with WithTests.
+func (p *Policies) RunTests(ctx context.Context, out io.Writer, verbose bool, run string) (TestSummary, error) {
 	txn, err := p.store.NewTransaction(ctx)
 	if err != nil {
 		return TestSummary{}, err
@@ -28,6 +30,9 @@ func (p *Policies) RunTests(ctx context.Context, out io.Writer, verbose bool) (T
 		AddCustomBuiltins(testerBuiltins()).
 		RaiseBuiltinErrors(true).
 		CapturePrintOutput(true)
+	if run != "" {
+		runner = runner.Filter(run)
+	}
 	ch, err := runner.RunTests(ctx, txn)
 	if err != nil {
 		return TestSummary{}, err
