@@ -6,6 +6,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -442,11 +443,15 @@ func unwrapPath(err error) string {
 
 // toJSON turns what a query returned into plain JSON values.
 func toJSON(v any, out any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	// Not json.Marshal: it escapes <, > and &, which a result keeps as
+	// text (its evidence stays JSON text).
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	return json.Unmarshal(b, out)
+	return json.Unmarshal(b.Bytes(), out)
 }
 
 // FormatRego formats a Rego file as opa fmt does (Rego v1). It returns the

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -192,7 +193,10 @@ result := lib.result(rego.metadata.chain(), {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := res[0].Evidence.(map[string]any)
+	var e map[string]any
+	if err := json.Unmarshal(res[0].Evidence, &e); err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]any{
 		"match_object": true, "match_string": true, "miss": false, "broken_matches": false,
 		"broken_error": "column 9: expected a value, found end of pattern", "valid_error": "",

@@ -59,9 +59,12 @@ func (t Text) details(bw *bufio.Writer, res Result) {
 		}
 		fmt.Fprintf(bw, "%sframeworks: %s\n", indent, strings.Join(fs, "; "))
 	}
-	if res.Evidence != nil {
-		bw.WriteString(indent + "evidence:\n")
-		writeEvidence(bw, res.Evidence, indent+"  ")
+	if len(res.Evidence) > 0 {
+		var ev any
+		if err := json.Unmarshal(res.Evidence, &ev); err == nil {
+			bw.WriteString(indent + "evidence:\n")
+			writeEvidence(bw, ev, indent+"  ")
+		}
 	}
 	if res.Remediation != "" && res.Status != Pass {
 		bw.WriteString(indent + "remediation:\n")

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode"
@@ -23,6 +24,14 @@ var hostile = []string{
 	"x\\n an escape-looking backslash",
 }
 
+func evidence(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 // resultsWith builds results whose every string field from a snapshot or a
 // policy is s.
 func resultsWith(s string) *Report {
@@ -32,7 +41,7 @@ func resultsWith(s string) *Report {
 			ControlID: "control-" + string(rune('a'+i)) + s, AccountID: "111122223333" + s, Status: status,
 			Reason: "trail " + s + " broken", Title: "title " + s, Severity: "high" + s,
 			Frameworks: []Framework{{Name: "CIS" + s, ID: "4.5" + s, Versions: []string{"v3.0.0" + s}}},
-			Evidence:   map[string]any{"trail" + s: s, "filters": []any{s, map[string]any{"name": s}}},
+			Evidence:   evidence(map[string]any{"trail" + s: s, "filters": []any{s, map[string]any{"name": s}}}),
 			// A remediation's lines are the policy's own (names in it are
 			// shell-quoted by the library, control characters escaped).
 			Remediation: "aws cloudtrail start-logging --name t\nthen check again",
@@ -65,8 +74,11 @@ func TestTextCannotBeForged(t *testing.T) {
 			if got, want := statusLines(out), statusLines(plain.String()); got != want {
 				t.Errorf("verbose=%v, %q: status lines\n%s\nwant\n%s", verbose, h, got, want)
 			}
+			if !utf8.ValidString(out) {
+				t.Errorf("verbose=%v, %q: bytes that are not UTF-8 reach the terminal", verbose, h)
+			}
 			for i, r := range out {
-				if r == utf8.RuneError || r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028') {
+				if r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028') {
 					t.Errorf("verbose=%v, %q: %U at byte %d reaches the terminal", verbose, h, r, i)
 					break
 				}

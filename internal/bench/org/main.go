@@ -1,0 +1,114 @@
+// Command org measures trailwatch on synthetic organizations (internal/
+// synth) of growing size, each measure beside its floor, in one run:
+//
+//   - evaluate: the wall time of a whole `trailwatch evaluate` run against
+//     the time encoding/json takes merely to decode the same files into the
+//     snapshot types (the floor no evaluator can beat without skipping the
+//     input), and its peak memory against the size of the files;
+//   - how evaluate's time grows from one size to the next.
+//
+//	go run ./internal/bench/org [-sizes 100,1000,10000] [-keep DIR] bin/trailwatch
+//
+// `make bench` runs it.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/synth"
+)
+
+func main() {
+	sizes := flag.String("sizes", "100,1000,10000", "organization sizes, in accounts")
+	keep := flag.String("keep", "", "write the snapshots to `DIR` and keep them")
+	args := flag.String("args", "", "more arguments for evaluate, space-separated")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: org [-sizes 100,1000,10000] [-keep DIR] TRAILWATCH")
+		os.Exit(2)
+	}
+	bin := flag.Arg(0)
+	dir := *keep
+	if dir == "" {
+		d, err := os.MkdirTemp("", "trailwatch-org-")
+		check(err)
+		defer os.RemoveAll(d)
+		dir = d
+	} else {
+		check(os.MkdirAll(dir, 0o755))
+	}
+	fmt.Printf("%8s %10s %10s %10s %8s %10s %8s %8s\n", "accounts", "input", "decode", "evaluate", "ratio", "peak RSS", "ratio", "growth")
+	var prev time.Duration
+	var prevN int
+	for _, f := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		check(err)
+		s, err := synth.Organization(synth.Options{Accounts: n, Seed: 1})
+		check(err)
+		data, err := s.Marshal()
+		check(err)
+		path := filepath.Join(dir, fmt.Sprintf("org-%d.json", n))
+		check(os.WriteFile(path, data, 0o644))
+		s, data = nil, nil
+
+		decode := bestOf(3, func() time.Duration {
+			start := time.Now()
+			raw, err := os.ReadFile(path)
+			check(err)
+			var snap snapshot.Snapshot
+			check(json.Unmarshal(raw, &snap))
+			return time.Since(start)
+		})
+		info, err := os.Stat(path)
+		check(err)
+		var rss int64
+		eval := bestOf(1, func() time.Duration {
+			cmd := exec.Command(bin, append([]string{"evaluate", "-o", os.DevNull}, append(strings.Fields(*args), path)...)...)
+			cmd.Stderr = os.Stderr
+			start := time.Now()
+			err := cmd.Run()
+			d := time.Since(start)
+			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() > 2 {
+				check(fmt.Errorf("evaluate %s: %v", path, err))
+			}
+			rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+			return d
+		})
+		growth := "-"
+		if prev > 0 {
+			growth = fmt.Sprintf("%.1fx/%dx", float64(eval)/float64(prev), n/prevN)
+		}
+		fmt.Printf("%8d %8.1fMB %10s %10s %7.2fx %8.0fMB %7.2fx %8s\n", n, mb(info.Size()), decode.Round(time.Millisecond), eval.Round(time.Millisecond),
+			float64(eval)/float64(decode), mb(rss), float64(rss)/float64(info.Size()), growth)
+		prev, prevN = eval, n
+	}
+}
+
+func bestOf(n int, f func() time.Duration) time.Duration {
+	best := time.Duration(0)
+	for i := 0; i < n; i++ {
+		if d := f(); best == 0 || d < best {
+			best = d
+		}
+	}
+	return best
+}
+
+func mb(n int64) float64 { return float64(n) / (1 << 20) }
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "org:", err)
+		os.Exit(1)
+	}
+}

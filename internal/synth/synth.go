@@ -1,0 +1,220 @@
+// Package synth makes synthetic organizations for benchmarks and tests:
+// snapshots as trailwatch collect would write them for an AWS Organization
+// of any size, deterministic from a seed.
+//
+// The management account owns an organization trail that logs to a log
+// group in its home region, with metric filters and alarms for the first
+// OrgControls controls of the section; every member sees that trail in
+// every region, and has a trail of its own in a home region of its own,
+// with the whole section's filters and alarms and a topic with a confirmed
+// subscription. One member in BrokenEvery has something wrong, each kind of
+// break in turn: links of its own trail (which the organization trail
+// covers for the controls it has, and not for the others), filters,
+// alarms, topics, failed calls, and a role that could not be assumed.
+package synth
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/policies"
+)
+
+// Regions are the seventeen regions every account is read in.
+var Regions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+	"ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+}
+
+// Options shape an organization.
+type Options struct {
+	Accounts    int   // the management account and Accounts-1 members
+	Regions     int   // how many of Regions each account is read in; 0 means all 17
+	Seed        int64 // the same seed makes the same organization
+	BrokenEvery int   // one member in BrokenEvery has a break; 0 means 10
+	OrgControls int   // controls the organization trail's log group has filters for; 0 means 10
+}
+
+// Breaks are the kinds of break members get, in turn.
+var Breaks = []string{
+	"logging-stopped", "not-multi-region", "no-management-events", "filter-misses-event", "metric-value-zero",
+	"alarm-actions-disabled", "alarm-other-namespace", "no-subscription", "alarms-unreadable", "role-not-assumed",
+}
+
+// Management is the management account's id.
+const Management = "100000000000"
+
+// Organization makes the snapshot of an organization.
+func Organization(o Options) (*snapshot.Snapshot, error) {
+	if o.Accounts < 1 {
+		return nil, fmt.Errorf("synth: an organization needs an account")
+	}
+	if o.Regions <= 0 || o.Regions > len(Regions) {
+		o.Regions = len(Regions)
+	}
+	if o.BrokenEvery <= 0 {
+		o.BrokenEvery = 10
+	}
+	section, err := policies.Section("")
+	if err != nil {
+		return nil, err
+	}
+	if o.OrgControls <= 0 || o.OrgControls > len(section) {
+		o.OrgControls = min(10, len(section))
+	}
+	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x7472_6169_6c77))
+	regions := Regions[:o.Regions]
+	when := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s := &snapshot.Snapshot{FormatVersion: snapshot.FormatVersion, Generator: "trailwatch synth", CollectedAt: when.Format(time.RFC3339)}
+
+	// The management account: a trail of its own with the whole section,
+	// and the organization trail, whose log group has filters for the
+	// first OrgControls controls.
+	const orgHome, orgLogGroup = "us-east-1", "aws-controltower/CloudTrailLogs"
+	orgTrail := trail(Management, orgHome, "organization-trail", orgLogGroup)
+	orgTrail.IsOrganizationTrail = true
+	mgmt := account(Management, regions, orgHome, trail(Management, orgHome, "management-events", "aws-cloudtrail-logs-"+Management), "aws-cloudtrail-logs-"+Management, section, "security-alerts", nil)
+	for i := range mgmt.Regions {
+		if r := &mgmt.Regions[i]; r.Region == orgHome {
+			r.Trails = append(r.Trails, orgTrail)
+			addChain(r, Management, orgLogGroup, section[:o.OrgControls], "org-security-alerts", "Org")
+		}
+	}
+	s.Accounts = append(s.Accounts, mgmt)
+
+	shadow := orgTrail
+	shadow.GetTrailStatus, shadow.GetEventSelectors = nil, nil
+	broken := 0
+	for i := 1; i < o.Accounts; i++ {
+		id := fmt.Sprintf("%012d", 200000000000+i)
+		home := regions[rng.IntN(len(regions))]
+		own := trail(id, home, "management-events", "aws-cloudtrail-logs-"+id)
+		a := account(id, regions, home, own, "aws-cloudtrail-logs-"+id, section, "security-alerts", &shadow)
+		if i%o.BrokenEvery == 0 {
+			breakAccount(&a, home, Breaks[broken%len(Breaks)])
+			broken++
+		}
+		s.Accounts = append(s.Accounts, a)
+	}
+	s.Normalize()
+	return s, nil
+}
+
+func trail(acct, home, name, logGroup string) snapshot.Trail {
+	return snapshot.Trail{
+		Name: name, TrailARN: fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", home, acct, name), HomeRegion: home,
+		IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, HasCustomEventSelectors: true,
+		S3BucketName:              "audit-logs-" + acct,
+		CloudWatchLogsLogGroupArn: fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", home, acct, logGroup),
+		CloudWatchLogsRoleArn:     fmt.Sprintf("arn:aws:iam::%s:role/CloudTrailToCloudWatchLogs", acct),
+		GetTrailStatus:            &snapshot.TrailStatus{IsLogging: true, LatestDeliveryTime: "2026-11-20T09:55:00Z", LatestCloudWatchLogsDeliveryTime: "2026-11-20T09:55:00Z", StartLoggingTime: "2026-01-05T08:00:00Z"},
+		GetEventSelectors:         &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}},
+	}
+}
+
+// account is an account read in regions, with its own trail delivering to
+// logGroup in home, filters and alarms for controls there, a topic, and
+// the organization trail's record in every region when it is a member.
+func account(id string, regions []string, home string, own snapshot.Trail, logGroup string, controls []policies.Remedy, topicName string, orgShadow *snapshot.Trail) snapshot.Account {
+	a := snapshot.Account{AccountID: id, CallerArn: fmt.Sprintf("arn:aws:sts::%s:assumed-role/OrganizationAccountAccessRole/trailwatch", id)}
+	for _, name := range regions {
+		r := snapshot.Region{Region: name, Trails: []snapshot.Trail{}, MetricAlarms: []snapshot.MetricAlarm{}}
+		if orgShadow != nil {
+			r.Trails = append(r.Trails, *orgShadow)
+		}
+		if name == home {
+			r.Trails = append(r.Trails, own)
+			addChain(&r, id, logGroup, controls, topicName, "")
+		}
+		a.Regions = append(a.Regions, r)
+	}
+	return a
+}
+
+// addChain adds to a region a log group with a metric filter per control,
+// an alarm on each filter's metric (names prefixed by prefix), and the
+// topic they notify, with a confirmed subscription.
+func addChain(r *snapshot.Region, id, logGroup string, controls []policies.Remedy, topicName, prefix string) {
+	topic := fmt.Sprintf("arn:aws:sns:%s:%s:%s", r.Region, id, topicName)
+	lg := snapshot.LogGroup{LogGroupName: logGroup, MetricFilters: []snapshot.MetricFilter{}}
+	for _, c := range controls {
+		name := prefix + c.Name
+		lg.MetricFilters = append(lg.MetricFilters, snapshot.MetricFilter{
+			FilterName: name, FilterPattern: c.Pattern, LogGroupName: logGroup, CreationTime: 1767600000000,
+			MetricTransformations: []snapshot.MetricTransformation{{MetricName: name, MetricNamespace: "CISBenchmark", MetricValue: "1"}},
+		})
+		one := 1.0
+		r.MetricAlarms = append(r.MetricAlarms, snapshot.MetricAlarm{
+			AlarmName: name, AlarmArn: fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", r.Region, id, name),
+			ActionsEnabled: true, AlarmActions: []string{topic}, StateValue: "OK",
+			MetricName: name, Namespace: "CISBenchmark", Statistic: "Sum", Period: 300, EvaluationPeriods: 1,
+			Threshold: &one, ComparisonOperator: "GreaterThanOrEqualToThreshold", TreatMissingData: "notBreaching",
+		})
+	}
+	r.LogGroups = append(r.LogGroups, lg)
+	r.Topics = append(r.Topics, snapshot.Topic{
+		TopicArn:   topic,
+		Attributes: map[string]string{"SubscriptionsConfirmed": "1", "SubscriptionsPending": "0"},
+		Subscriptions: []snapshot.Subscription{{
+			SubscriptionArn: topic + ":0b5e7a52-4d0c-4f2e-9a44-1c2d3e4f5a6b", Protocol: "email",
+			Endpoint: "<redacted>", Owner: id, TopicArn: topic,
+		}},
+	})
+}
+
+// breakAccount breaks one link of a member's own chain.
+func breakAccount(a *snapshot.Account, home, kind string) {
+	var r *snapshot.Region
+	for i := range a.Regions {
+		if a.Regions[i].Region == home {
+			r = &a.Regions[i]
+		}
+	}
+	own := &r.Trails[len(r.Trails)-1]
+	switch kind {
+	case "logging-stopped":
+		own.GetTrailStatus.IsLogging = false
+		own.GetTrailStatus.StopLoggingTime = "2026-11-19T23:12:00Z"
+	case "not-multi-region":
+		own.IsMultiRegionTrail = false
+	case "no-management-events":
+		own.GetEventSelectors.EventSelectors[0].ReadWriteType = "WriteOnly"
+	case "filter-misses-event":
+		for i := range r.LogGroups[0].MetricFilters {
+			f := &r.LogGroups[0].MetricFilters[i]
+			f.FilterPattern = "{ $.eventName = NothingThatHappens }"
+		}
+	case "metric-value-zero":
+		for i := range r.LogGroups[0].MetricFilters {
+			r.LogGroups[0].MetricFilters[i].MetricTransformations[0].MetricValue = "0"
+		}
+	case "alarm-actions-disabled":
+		for i := range r.MetricAlarms {
+			r.MetricAlarms[i].ActionsEnabled = false
+		}
+	case "alarm-other-namespace":
+		for i := range r.MetricAlarms {
+			r.MetricAlarms[i].Namespace = "LogMetrics"
+		}
+	case "no-subscription":
+		r.Topics[0].Subscriptions = []snapshot.Subscription{}
+		r.Topics[0].Attributes["SubscriptionsConfirmed"] = "0"
+	case "alarms-unreadable":
+		r.MetricAlarms = nil
+		r.Topics = nil
+		r.Errors = append(r.Errors, snapshot.CallError{
+			Service: "cloudwatch", Operation: "DescribeAlarms", Region: home, ErrorCode: "AccessDenied", HTTPStatus: 403,
+			Message: fmt.Sprintf("User: arn:aws:sts::%s:assumed-role/OrganizationAccountAccessRole/trailwatch is not authorized to perform: cloudwatch:DescribeAlarms", a.AccountID),
+		})
+	case "role-not-assumed":
+		a.Regions = []snapshot.Region{}
+		a.CallerArn = ""
+		a.Errors = []snapshot.CallError{{
+			Service: "sts", Operation: "AssumeRole", ErrorCode: "AccessDenied", HTTPStatus: 403,
+			Message: fmt.Sprintf("User: arn:aws:sts::%s:assumed-role/OrganizationAudit/trailwatch is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::%s:role/OrganizationAccountAccessRole", Management, a.AccountID),
+		}}
+	}
+}
