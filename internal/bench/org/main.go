@@ -5,9 +5,10 @@
 //     the time encoding/json takes merely to decode the same files into the
 //     snapshot types (the floor no evaluator can beat without skipping the
 //     input), and its peak memory against the size of the files;
+//
 //   - how evaluate's time grows from one size to the next.
 //
-//	go run ./internal/bench/org [-sizes 100,1000,10000] [-keep DIR] bin/trailwatch
+//     go run ./internal/bench/org [-sizes 100,1000,10000] [-keep DIR] bin/trailwatch
 //
 // `make bench` runs it.
 package main
