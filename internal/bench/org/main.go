@@ -1,14 +1,13 @@
 // Command org measures trailwatch on synthetic organizations (internal/
 // synth) of growing size, each measure beside its floor, in one run:
+// evaluate's wall time against the time encoding/json takes merely to
+// decode the same files into the snapshot types (the floor no evaluator can
+// beat without skipping the input), its peak memory against the size of
+// the files, and how its time grows from one size to the next.
 //
-//   - evaluate: the wall time of a whole `trailwatch evaluate` run against
-//     the time encoding/json takes merely to decode the same files into the
-//     snapshot types (the floor no evaluator can beat without skipping the
-//     input), and its peak memory against the size of the files;
+// Usage:
 //
-//   - how evaluate's time grows from one size to the next.
-//
-//     go run ./internal/bench/org [-sizes 100,1000,10000] [-keep DIR] bin/trailwatch
+//	go run ./internal/bench/org [-sizes 100,1000,10000] [-keep DIR] bin/trailwatch
 //
 // `make bench` runs it.
 package main
