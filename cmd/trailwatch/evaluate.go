@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -34,6 +36,8 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	fs.Var(&waiverFiles, "waivers", "accept the exceptions in this YAML `FILE` (repeatable): a FAIL they cover is WAIVED until they expire")
 	todayFlag := fs.String("today", "", "judge waivers' expiry on this date, `YYYY-MM-DD` (default: today, UTC)")
 	warnExpiry := fs.Int("warn-expiry", 14, "list waivers that expire within this many `DAYS`")
+	par := fs.Int("parallel", runtime.GOMAXPROCS(0), "judge this many accounts at once")
+	reuse := fs.Bool("reuse", true, "judge once the accounts whose evidence is the same up to their own id (false: judge every account)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -68,13 +72,17 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	if *warnExpiry < 0 {
 		return usageError("--warn-expiry must be 0 or more days")
 	}
+	if *par < 1 {
+		return usageError("--parallel must be at least 1")
+	}
 
+	limitMemory(paths)
 	org, err := readOrganization(ctx, paths, s.stdin)
 	if err != nil {
 		return err
 	}
 
-	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Benchmark: *benchmark, Strict: *strict})
+	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Benchmark: *benchmark, Strict: *strict, Parallel: *par, NoReuse: !*reuse})
 	if err != nil {
 		return err
 	}
@@ -82,7 +90,9 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return err
 	}
-	results, err := ev.Evaluate(ctx, org)
+	// Only the results are needed from here: the snapshot's evidence goes
+	// as soon as it has been judged.
+	results, err := ev.EvaluateAndRelease(ctx, org)
 	if err != nil {
 		return err
 	}
@@ -123,6 +133,25 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return silentExit(code)
 	}
 	return nil
+}
+
+// limitMemory sets a soft limit on the memory evaluate keeps, from the
+// size of its input: an organization's evidence, once read, takes about
+// as much memory as its files, and its results half as much, so the
+// garbage collector can keep the heap within 1.75 times the input (at
+// least 512 MiB) by running earlier, instead of letting garbage grow to
+// twice what is live. GOMEMLIMIT, when set, is left to decide.
+func limitMemory(paths []string) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	var total int64
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
+			total += info.Size()
+		}
+	}
+	debug.SetMemoryLimit(max(total/4*7, 512<<20))
 }
 
 // parseToday reads --today, or takes the current UTC date: the one place

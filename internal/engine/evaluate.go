@@ -26,6 +26,12 @@ type Selection struct {
 	// Strict adds Security Hub's reading to the semantic one: a filter
 	// passes only if its pattern is the benchmark's text.
 	Strict bool
+	// Parallel is how many accounts are judged at once; 0 means one per
+	// core.
+	Parallel int
+	// NoReuse judges every account, even those whose evidence is the same
+	// as another's up to their id (see org.go).
+	NoReuse bool
 }
 
 // SelectionError is a --control or --benchmark that the policies do not
@@ -43,6 +49,8 @@ type Evaluator struct {
 	strict    bool
 	query     rego.PreparedEvalQuery
 	cache     *runCache
+	parallel  int
+	reuse     bool
 }
 
 // AllControls are every control the policies define, applied or not.
@@ -63,7 +71,7 @@ func (e *Evaluator) Strict() bool { return e.strict }
 // controls share what they have in common: the chain from each trail to
 // its alarms and topics is worked out once per account.
 func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, error) {
-	e := &Evaluator{policies: p, cache: newRunCache(p.memoized), strict: sel.Strict}
+	e := &Evaluator{policies: p, cache: newRunCache(p.memoized), strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse}
 	if err := e.selectBenchmark(sel.Benchmark); err != nil {
 		return nil, err
 	}
@@ -141,40 +149,80 @@ func (e *Evaluator) selectControls(ids []string) error {
 }
 
 // Evaluate judges every account of the snapshot with every selected
-// control. The snapshot is converted to Rego's value form once; each
-// account's input is that value plus the id of the account being judged
-// and the benchmark version, so a control can follow an organization trail
-// into the account that owns it.
+// control, accounts in parallel, each with an input of its own (org.go);
+// results come in the snapshot's order of accounts, then by control.
 //
 // A control that gives no verdict for an account is reported as ERROR, never
 // skipped; a control whose evaluation fails is an error of the run.
 func (e *Evaluator) Evaluate(ctx context.Context, snap *snapshot.Snapshot) ([]report.Result, error) {
-	doc, err := ast.InterfaceToValue(snap)
+	return e.evaluate(ctx, snap, false)
+}
+
+// EvaluateAndRelease is Evaluate for a caller that needs only the results:
+// it lets go of each account's evidence as soon as no judgement needs it,
+// so that an organization's snapshot and its results are not held in
+// memory together. The snapshot's accounts are empty afterwards (its
+// places and collected_at stay).
+func (e *Evaluator) EvaluateAndRelease(ctx context.Context, snap *snapshot.Snapshot) ([]report.Result, error) {
+	res, err := e.evaluate(ctx, snap, true)
+	snap.Accounts = nil
+	return res, err
+}
+
+func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, release bool) ([]report.Result, error) {
+	p, err := e.plan(ctx, snap, release)
 	if err != nil {
-		return nil, fmt.Errorf("convert snapshot for evaluation: %w", err)
+		return nil, err
 	}
-	docObj, ok := doc.(ast.Object)
-	if !ok {
-		return nil, fmt.Errorf("convert snapshot for evaluation: not an object")
+	n := len(snap.Accounts)
+	out := make([][]report.Result, n)
+	parts := newPartCache()
+	// Judge the first account of each key, then give the others its
+	// verdicts under their own id.
+	var judged []int
+	needed := map[string]bool{}
+	for i := range n {
+		if p.first[p.keys[i]] == i {
+			judged = append(judged, i)
+			needed[snap.Accounts[i].AccountID] = true
+		}
+		for _, ref := range p.refs[i] {
+			needed[ref.account] = true
+		}
 	}
-	var out []report.Result
-	for _, acc := range snap.Accounts {
-		input := ast.NewObject()
-		docObj.Foreach(func(k, v *ast.Term) { input.Insert(k, v) })
-		input.Insert(ast.StringTerm("account_id"), ast.StringTerm(acc.AccountID))
-		if e.benchmark != "" {
-			input.Insert(ast.StringTerm("benchmark"), ast.StringTerm(e.benchmark))
+	if release {
+		for i := range snap.Accounts {
+			if a := &snap.Accounts[i]; !needed[a.AccountID] {
+				a.Regions, a.Errors = nil, nil
+			}
 		}
-		if e.strict {
-			input.Insert(ast.StringTerm("strict"), ast.BooleanTerm(true))
-		}
-		res, err := e.evalAccount(ctx, input, acc.AccountID)
+	}
+	err = parallel(ctx, e.workers(), len(judged), func(j int) error {
+		i := judged[j]
+		input, err := e.input(p, i, parts)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("account %s: %w", snap.Accounts[i].AccountID, err)
 		}
-		out = append(out, res...)
+		res, err := e.evalAccount(ctx, input, snap.Accounts[i].AccountID)
+		out[i] = res
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	results := make([]report.Result, 0, n*len(e.controls))
+	for i := range n {
+		src := p.first[p.keys[i]]
+		if src == i {
+			results = append(results, out[i]...)
+			continue
+		}
+		from, to := snap.Accounts[src].AccountID, snap.Accounts[i].AccountID
+		for _, r := range out[src] {
+			results = append(results, renamed(r, from, to))
+		}
+	}
+	return results, nil
 }
 
 func (e *Evaluator) evalAccount(ctx context.Context, input ast.Object, account string) ([]report.Result, error) {

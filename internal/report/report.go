@@ -5,6 +5,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -165,9 +166,10 @@ type Summary struct {
 	Waived int `json:"waived,omitempty"`
 }
 
-// New builds a report, sorting results by control then account.
+// New builds a report of results, which it sorts in place by control then
+// account (an organization's results are too many to copy).
 func New(tool, version string, snapshots []string, results []Result) *Report {
-	r := &Report{Tool: tool, Version: version, Snapshots: slices.Clone(snapshots), Results: slices.Clone(results)}
+	r := &Report{Tool: tool, Version: version, Snapshots: slices.Clone(snapshots), Results: results}
 	if r.Snapshots == nil {
 		r.Snapshots = []string{}
 	}
@@ -176,7 +178,7 @@ func New(tool, version string, snapshots []string, results []Result) *Report {
 	}
 	r.Controls = []Control{}
 	slices.SortStableFunc(r.Results, func(a, b Result) int {
-		return strings.Compare(a.ControlID+"\x00"+a.AccountID, b.ControlID+"\x00"+b.AccountID)
+		return cmp.Or(strings.Compare(a.ControlID, b.ControlID), strings.Compare(a.AccountID, b.AccountID))
 	})
 	r.Count()
 	return r

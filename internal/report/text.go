@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,12 +30,26 @@ func (t Text) Render(w io.Writer, r *Report) error {
 	for _, res := range r.Results {
 		width = max(width, len(safe(res.ControlID)))
 	}
-	byAccount := slices.Clone(r.Results)
-	slices.SortStableFunc(byAccount, func(a, b Result) int {
-		return strings.Compare(a.AccountID+"\x00"+a.ControlID, b.AccountID+"\x00"+b.ControlID)
+	// By account, then control: an order of indexes, not a copy of the
+	// results, which an organization has a great many of.
+	order := make([]int32, len(r.Results))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		x, y := &r.Results[a], &r.Results[b]
+		return cmp.Or(strings.Compare(x.AccountID, y.AccountID), strings.Compare(x.ControlID, y.ControlID))
 	})
+	byAccount := func(yield func(int, Result) bool) {
+		for i, j := range order {
+			if !yield(i, r.Results[j]) {
+				return
+			}
+		}
+	}
+	prev := ""
 	for i, res := range byAccount {
-		if i == 0 || res.AccountID != byAccount[i-1].AccountID {
+		if i == 0 || res.AccountID != prev {
 			if i > 0 {
 				bw.WriteString("\n")
 			}
@@ -44,6 +59,7 @@ func (t Text) Render(w io.Writer, r *Report) error {
 		if t.Verbose {
 			t.details(bw, res)
 		}
+		prev = res.AccountID
 	}
 	t.summary(bw, r)
 	return bw.Flush()

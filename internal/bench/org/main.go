@@ -19,6 +19,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,7 +30,18 @@ import (
 	"github.com/trailwatch/trailwatch/internal/synth"
 )
 
+// decodeOnly, in the environment, makes this program the floor: read a
+// file and decode it into the snapshot types with encoding/json.
+const decodeOnly = "TRAILWATCH_BENCH_DECODE_ONLY"
+
 func main() {
+	if os.Getenv(decodeOnly) != "" {
+		raw, err := os.ReadFile(os.Args[1])
+		check(err)
+		var snap snapshot.Snapshot
+		check(json.Unmarshal(raw, &snap))
+		return
+	}
 	sizes := flag.String("sizes", "100,1000,10000", "organization sizes, in accounts")
 	keep := flag.String("keep", "", "write the snapshots to `DIR` and keep them")
 	args := flag.String("args", "", "more arguments for evaluate, space-separated")
@@ -50,23 +63,36 @@ func main() {
 	fmt.Printf("%8s %10s %10s %10s %8s %10s %8s %8s\n", "accounts", "input", "decode", "evaluate", "ratio", "peak RSS", "ratio", "growth")
 	var prev time.Duration
 	var prevN int
+	// Write every organization first, then let go of the memory that took:
+	// a child started from a large process starts with that process's
+	// resident pages, which its peak memory would count.
+	var ns []int
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		check(err)
+		ns = append(ns, n)
+		path := filepath.Join(dir, fmt.Sprintf("org-%d.json", n))
+		if _, err := os.Stat(path); err == nil && *keep != "" {
+			continue // kept from an earlier run: the same seed makes the same file
+		}
 		s, err := synth.Organization(synth.Options{Accounts: n, Seed: 1})
 		check(err)
 		data, err := s.Marshal()
 		check(err)
-		path := filepath.Join(dir, fmt.Sprintf("org-%d.json", n))
 		check(os.WriteFile(path, data, 0o644))
-		s, data = nil, nil
-
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	for _, n := range ns {
+		path := filepath.Join(dir, fmt.Sprintf("org-%d.json", n))
+		// The floor, measured as evaluate is: a whole process that reads
+		// the file and decodes it with encoding/json (this program again).
 		decode := bestOf(3, func() time.Duration {
+			cmd := exec.Command(os.Args[0], path)
+			cmd.Env = append(os.Environ(), decodeOnly+"=1")
+			cmd.Stderr = os.Stderr
 			start := time.Now()
-			raw, err := os.ReadFile(path)
-			check(err)
-			var snap snapshot.Snapshot
-			check(json.Unmarshal(raw, &snap))
+			check(cmd.Run())
 			return time.Since(start)
 		})
 		info, err := os.Stat(path)

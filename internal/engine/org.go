@@ -1,0 +1,471 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/trailwatch/trailwatch/internal/report"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+)
+
+// Judging an organization. Each account's query gets an input of its own:
+// the account, and of other accounts only the regions its evidence leads
+// to (the owner's record of an organization trail, a log group or topic
+// in another account), found through an index by account id; never the
+// whole organization. Accounts are judged in parallel, and results come
+// back in the snapshot's order.
+//
+// Accounts whose evidence is the same up to their own id (what a landing
+// zone deploys into every account) are judged once: the verdicts of one
+// are those of the others with the id changed. An account's own id is the
+// only thing that differs between them, wherever it appears, and every
+// other account its evidence leads to is the same, so the policies, which
+// see nothing else, cannot tell them apart.
+
+// orgPlan is what Evaluate works out before judging: each account's
+// input, and which accounts share one.
+type orgPlan struct {
+	snap     *snapshot.Snapshot
+	accounts map[string]*snapshot.Account
+	// refs of each account, by index: the other accounts' regions its
+	// evidence leads to.
+	refs [][]regionRef
+	// key of each account's input, with its own id made anonymous; the
+	// first account of a key is the one judged.
+	keys  []string
+	first map[string]int
+
+	mu      sync.Mutex
+	digests map[regionRef]string
+}
+
+// regionRef is a region of another account, "" for the account's own
+// record (its errors) without a region.
+type regionRef struct{ account, region string }
+
+// placeholder stands for an account's own id when inputs are compared.
+const placeholder = "<own account id>"
+
+func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release bool) (*orgPlan, error) {
+	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, digests: map[regionRef]string{}}
+	for i := range snap.Accounts {
+		p.accounts[snap.Accounts[i].AccountID] = &snap.Accounts[i]
+	}
+	n := len(snap.Accounts)
+	p.refs = make([][]regionRef, n)
+	p.keys = make([]string, n)
+	if err := parallel(ctx, e.workers(), n, func(i int) error {
+		p.refs[i] = p.closure(&snap.Accounts[i])
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	referenced := map[string]bool{}
+	for _, refs := range p.refs {
+		for _, r := range refs {
+			referenced[r.account] = true
+		}
+	}
+	err := parallel(ctx, e.workers(), n, func(i int) error {
+		a := &snap.Accounts[i]
+		if !e.reuse {
+			p.keys[i] = fmt.Sprint(i)
+			return nil
+		}
+		key, err := p.key(a, p.refs[i])
+		if err != nil {
+			return err
+		}
+		p.keys[i] = key
+		if !release {
+			return nil
+		}
+		// The first account of a key, whichever it is, is judged for all
+		// (their verdicts are the same but for the id): the others' evidence
+		// can go now, unless another account's leads there.
+		p.mu.Lock()
+		_, taken := p.first[key]
+		if !taken {
+			p.first[key] = i
+		}
+		p.mu.Unlock()
+		if taken && !referenced[a.AccountID] {
+			a.Regions, a.Errors = nil, nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !release {
+		for i, k := range p.keys {
+			if _, ok := p.first[k]; !ok {
+				p.first[k] = i
+			}
+		}
+	}
+	return p, nil
+}
+
+// closure follows an account's evidence into other accounts: the regions
+// named by its trails (an organization trail's home, its log group), its
+// alarms' topics, and, from each region reached, the same again.
+func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
+	seen := map[regionRef]bool{}
+	var out []regionRef
+	var visit func(regions []snapshot.Region)
+	add := func(arn string) {
+		parts := strings.SplitN(arn, ":", 6)
+		if len(parts) < 6 || parts[0] != "arn" || parts[4] == a.AccountID || parts[4] == "" {
+			return
+		}
+		other, ok := p.accounts[parts[4]]
+		if !ok {
+			return
+		}
+		for _, ref := range []regionRef{{parts[4], ""}, {parts[4], parts[3]}} {
+			if seen[ref] {
+				continue
+			}
+			seen[ref] = true
+			out = append(out, ref)
+			if ref.region == "" {
+				continue
+			}
+			for _, r := range other.Regions {
+				if r.Region == ref.region {
+					visit([]snapshot.Region{r})
+				}
+			}
+		}
+	}
+	visit = func(regions []snapshot.Region) {
+		for _, r := range regions {
+			for _, t := range r.Trails {
+				add(t.TrailARN)
+				add(t.CloudWatchLogsLogGroupArn)
+			}
+			for _, al := range r.MetricAlarms {
+				for _, act := range al.AlarmActions {
+					add(act)
+				}
+			}
+			for _, tp := range r.Topics {
+				add(tp.TopicArn)
+			}
+		}
+	}
+	visit(a.Regions)
+	slices.SortFunc(out, func(x, y regionRef) int { return strings.Compare(x.account+" "+x.region, y.account+" "+y.region) })
+	return out
+}
+
+// key is a digest of an account's input with its own id replaced.
+func (p *orgPlan) key(a *snapshot.Account, refs []regionRef) (string, error) {
+	own, err := marshal(a)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	writeReplacingID(h, own, []byte(a.AccountID), []byte(placeholder))
+	for _, ref := range refs {
+		d, err := p.digest(ref)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "\x00%s\x00%s\x00%s", ref.account, ref.region, d)
+	}
+	return string(h.Sum(nil)), nil
+}
+
+// digest is the digest of another account's part, worked out once: every
+// member of an organization leads to its owner's.
+func (p *orgPlan) digest(ref regionRef) (string, error) {
+	p.mu.Lock()
+	d, ok := p.digests[ref]
+	p.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	v, err := marshal(p.part(ref))
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(v)
+	d = string(sum[:])
+	p.mu.Lock()
+	p.digests[ref] = d
+	p.mu.Unlock()
+	return d, nil
+}
+
+// part is what an input holds of another account for a reference: its
+// own record without regions, or one of its regions.
+func (p *orgPlan) part(ref regionRef) any {
+	a := p.accounts[ref.account]
+	if ref.region == "" {
+		return snapshot.Account{AccountID: a.AccountID, CallerArn: a.CallerArn, Errors: a.Errors, Regions: []snapshot.Region{}}
+	}
+	for i := range a.Regions {
+		if a.Regions[i].Region == ref.region {
+			return &a.Regions[i]
+		}
+	}
+	return nil
+}
+
+// input builds the query input of account i: the account itself and the
+// parts of others its evidence leads to, plus the run's settings.
+func (e *Evaluator) input(p *orgPlan, i int, parts *partCache) (ast.Object, error) {
+	a := &p.snap.Accounts[i]
+	own, err := toValue(a)
+	if err != nil {
+		return nil, err
+	}
+	accounts := []*ast.Term{ast.NewTerm(own)}
+	var other map[string][]*ast.Term
+	var order []string
+	for _, ref := range p.refs[i] {
+		if ref.region == "" {
+			continue
+		}
+		v, err := parts.region(p, ref)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			continue
+		}
+		if other == nil {
+			other = map[string][]*ast.Term{}
+		}
+		if _, ok := other[ref.account]; !ok {
+			order = append(order, ref.account)
+		}
+		other[ref.account] = append(other[ref.account], ast.NewTerm(v))
+	}
+	for _, acct := range p.refs[i] {
+		if acct.region != "" {
+			continue
+		}
+		if _, ok := other[acct.account]; !ok {
+			order = append(order, acct.account)
+		}
+	}
+	slices.Sort(order)
+	order = slices.Compact(order)
+	for _, id := range order {
+		head, err := parts.head(p, id)
+		if err != nil {
+			return nil, err
+		}
+		obj := head.Copy()
+		obj.Insert(ast.StringTerm("regions"), ast.ArrayTerm(other[id]...))
+		accounts = append(accounts, ast.NewTerm(obj))
+	}
+	input := ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("accounts"), ast.ArrayTerm(accounts...)},
+		[2]*ast.Term{ast.StringTerm("account_id"), ast.StringTerm(a.AccountID)},
+	)
+	if e.benchmark != "" {
+		input.Insert(ast.StringTerm("benchmark"), ast.StringTerm(e.benchmark))
+	}
+	if e.strict {
+		input.Insert(ast.StringTerm("strict"), ast.BooleanTerm(true))
+	}
+	return input, nil
+}
+
+// partCache converts the parts of other accounts that inputs share (an
+// organization trail's owner, in every member's input) once.
+type partCache struct {
+	mu      sync.Mutex
+	regions map[regionRef]ast.Value
+	heads   map[string]ast.Object
+}
+
+func newPartCache() *partCache {
+	return &partCache{regions: map[regionRef]ast.Value{}, heads: map[string]ast.Object{}}
+}
+
+func (c *partCache) region(p *orgPlan, ref regionRef) (ast.Value, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.regions[ref]; ok {
+		return v, nil
+	}
+	part := p.part(ref)
+	if part == (*snapshot.Region)(nil) {
+		c.regions[ref] = nil
+		return nil, nil
+	}
+	v, err := toValue(part)
+	if err != nil {
+		return nil, err
+	}
+	c.regions[ref] = v
+	return v, nil
+}
+
+func (c *partCache) head(p *orgPlan, id string) (ast.Object, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if h, ok := c.heads[id]; ok {
+		return h, nil
+	}
+	v, err := toValue(p.part(regionRef{id, ""}))
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("account %s is not an object", id)
+	}
+	c.heads[id] = obj
+	return obj, nil
+}
+
+// toValue converts a snapshot part to a Rego value.
+func toValue(v any) (ast.Value, error) {
+	b, err := marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return ast.ValueFromReader(bytes.NewReader(b))
+}
+
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// replaceID replaces an account id where it stands alone, not inside a
+// longer run of digits; s itself when the id is not there.
+func replaceID(s, id, with []byte) []byte {
+	if bytes.Index(s, id) < 0 || len(id) == 0 {
+		return s
+	}
+	var out bytes.Buffer
+	out.Grow(len(s) + 8*max(0, len(with)-len(id)))
+	writeReplacingID(&out, s, id, with)
+	return out.Bytes()
+}
+
+// writeReplacingID writes s to w with the id replaced where it stands
+// alone: how an input is hashed without a copy of it.
+func writeReplacingID(w io.Writer, s, id, with []byte) {
+	for {
+		i := bytes.Index(s, id)
+		if i < 0 {
+			w.Write(s)
+			return
+		}
+		end := i + len(id)
+		if (i > 0 && isDigit(s[i-1])) || (end < len(s) && isDigit(s[end])) {
+			w.Write(s[:end])
+		} else {
+			w.Write(s[:i])
+			w.Write(with)
+		}
+		s = s[end:]
+	}
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// renamed is a result of one account made the result of another whose
+// evidence is the same but for the id.
+func renamed(r report.Result, from, to string) report.Result {
+	f, t := []byte(from), []byte(to)
+	s := func(x string) string {
+		if !strings.Contains(x, from) {
+			return x // shared with the account judged: no copy
+		}
+		return string(replaceID([]byte(x), f, t))
+	}
+	r.AccountID = to
+	r.Reason = s(r.Reason)
+	r.Remediation = s(r.Remediation)
+	if len(r.Evidence) > 0 {
+		r.Evidence = replaceID(r.Evidence, f, t)
+	}
+	if len(r.Resources) > 0 {
+		res := make([]report.Resource, len(r.Resources))
+		for i, x := range r.Resources {
+			x.ID, x.Name = s(x.ID), s(x.Name)
+			res[i] = x
+		}
+		r.Resources = res
+	}
+	return r
+}
+
+// parallel runs f on 0..n-1 with at most workers at once, stopping at the
+// first error or when ctx ends.
+func parallel(ctx context.Context, workers, n int, f func(i int) error) error {
+	if workers < 1 {
+		workers = 1
+	}
+	var (
+		mu   sync.Mutex
+		next int
+		err  error
+		wg   sync.WaitGroup
+	)
+	take := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil || next >= n {
+			return 0, false
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			err = cerr
+			return 0, false
+		}
+		i := next
+		next++
+		return i, true
+	}
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				i, ok := take()
+				if !ok {
+					return
+				}
+				if e := f(i); e != nil {
+					mu.Lock()
+					if err == nil {
+						err = e
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return err
+}
+
+func (e *Evaluator) workers() int {
+	if e.parallel > 0 {
+		return e.parallel
+	}
+	return runtime.GOMAXPROCS(0)
+}

@@ -1,0 +1,112 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/trailwatch/trailwatch/internal/report"
+	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/synth"
+)
+
+// Judging an organization with per-account inputs, in parallel, and once
+// per set of accounts whose evidence is the same up to their id gives the
+// verdicts judging each account alone with the whole organization as
+// input would: the same results, byte for byte, in the same order.
+func TestOrganizationReuseAndParallel(t *testing.T) {
+	org, err := synth.Organization(synth.Options{Accounts: 31, Regions: 2, Seed: 3, BrokenEvery: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(sel Selection) []byte {
+		ev, err := p.Prepare(context.Background(), sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ev.Evaluate(context.Background(), org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.MarshalIndent(res, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	want := render(Selection{NoReuse: true, Parallel: 1})
+	for _, sel := range []Selection{{Parallel: 1}, {Parallel: 4}, {NoReuse: true, Parallel: 3}} {
+		if got := render(sel); !bytes.Equal(got, want) {
+			t.Errorf("%+v: results differ from judging every account on its own", sel)
+		}
+	}
+	// Letting go of evidence as it goes changes nothing either.
+	data, err := org.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 4} {
+		fresh, err := snapshot.Decode("org.json", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := p.Prepare(context.Background(), Selection{Parallel: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ev.EvaluateAndRelease(context.Background(), fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.MarshalIndent(res, "", " ")
+		if !bytes.Equal(got, want) || len(fresh.Accounts) != 0 {
+			t.Errorf("EvaluateAndRelease with %d workers: results differ, or the snapshot still holds %d accounts", workers, len(fresh.Accounts))
+		}
+	}
+
+	// The same against the whole organization as every account's input,
+	// as evaluation was before inputs of their own.
+	ev, err := p.Prepare(context.Background(), Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole []report.Result
+	for _, a := range org.Accounts {
+		input, err := wholeInput(org, a.AccountID, ev.Benchmark())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ev.evalAccount(context.Background(), input, a.AccountID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole = append(whole, res...)
+	}
+	b, err := json.MarshalIndent(whole, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b, want) {
+		t.Error("results differ from judging each account against the whole organization")
+	}
+}
+
+// wholeInput is an account's input as it was before inputs of their own:
+// the whole snapshot, the account's id and the benchmark.
+func wholeInput(s *snapshot.Snapshot, id, benchmark string) (ast.Object, error) {
+	v, err := toValue(s)
+	if err != nil {
+		return nil, err
+	}
+	in := v.(ast.Object)
+	in.Insert(ast.StringTerm("account_id"), ast.StringTerm(id))
+	in.Insert(ast.StringTerm("benchmark"), ast.StringTerm(benchmark))
+	return in, nil
+}
