@@ -52,6 +52,18 @@ type Options struct {
 	Now func() time.Time
 	// Progress, when set, is told as work is done.
 	Progress func(Progress)
+	// AccountDone, when set, is told of each account as it is finished.
+	AccountDone func(AccountDone)
+}
+
+// AccountDone is one account, read: how many regions, and how many calls
+// failed there (the failures are in the snapshot).
+type AccountDone struct {
+	Account string
+	Regions int
+	Failed  int
+	// Done and Total count the accounts finished so far and in all.
+	Done, Total int
 }
 
 // Progress counts what a run has done so far.
@@ -116,7 +128,19 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*snapshot.Sna
 	for i, t := range targets {
 		wg.Go(func() {
 			accounts[i] = r.account(ctx, t)
-			r.update(func(p *Progress) { p.AccountsDone++ })
+			var done, total int
+			r.update(func(p *Progress) {
+				p.AccountsDone++
+				done, total = p.AccountsDone, p.Accounts
+			})
+			if opts.AccountDone != nil && ctx.Err() == nil {
+				a := accounts[i]
+				failed := len(a.Errors)
+				for _, reg := range a.Regions {
+					failed += len(reg.Errors)
+				}
+				opts.AccountDone(AccountDone{Account: a.AccountID, Regions: len(a.Regions), Failed: failed, Done: done, Total: total})
+			}
 		})
 	}
 	wg.Wait()

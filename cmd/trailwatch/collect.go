@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,9 +21,13 @@ import (
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
-const collectSynopsis = "collect [--profile NAME] [--region R]... [--all-regions] [--endpoint-url URL] [--role-arn ARN]... [-o FILE|-]"
+const collectSynopsis = "collect [--profile NAME] [--region R]... [--all-regions] [--endpoint-url URL] [--role-arn ARN]... | [--organization-role NAME [--account ID]... [--exclude-account ID]... [--accounts-file FILE]] [--shard K/N] [-o FILE|-]"
 
-var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$`)
+var (
+	roleARN   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$`)
+	roleName  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
+	accountID = regexp.MustCompile(`^[0-9]{12}$`)
+)
 
 func runCollect(ctx context.Context, args []string, s streams) error {
 	fs := newFlagSet("collect", collectSynopsis, s)
@@ -34,6 +37,12 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 	allRegions := fs.Bool("all-regions", false, "read every region enabled for each account (ec2:DescribeRegions)")
 	endpoint := fs.String("endpoint-url", "", "send every call to this endpoint (an emulator such as moto); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too")
 	fs.Var(&roles, "role-arn", "assume this role and read its account (repeatable: one snapshot holds them all)")
+	orgRole := fs.String("organization-role", "", "list the organization's accounts (organizations:ListAccounts) and read each ACTIVE one by assuming this role `NAME` in it")
+	var only, exclude multiFlag
+	fs.Var(&only, "account", "with --organization-role: read only this account `ID` (repeatable)")
+	fs.Var(&exclude, "exclude-account", "with --organization-role: do not read this account `ID` (repeatable)")
+	accountsFile := fs.String("accounts-file", "", "with --organization-role: read only the account ids in this `FILE` (one per line; # starts a comment)")
+	shardFlag := fs.String("shard", "", "read only the accounts of shard `K/N` (by a hash of the account id), to collect an organization in N jobs")
 	output := fs.String("o", "-", "write the snapshot to `FILE` (atomically), or - for standard output")
 	keep := fs.Bool("keep-endpoints", false, "keep SNS subscription endpoints (e-mail addresses, URLs) instead of redacting them")
 	quiet := fs.Bool("quiet", false, "no progress on standard error")
@@ -64,6 +73,10 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 		if !roleARN.MatchString(r) {
 			return usageError("--role-arn %q is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", r)
 		}
+	}
+	sel, err := accountSelection(*orgRole, roles, only, exclude, *accountsFile, *shardFlag)
+	if err != nil {
+		return err
 	}
 
 	loadOpts := []func(*config.LoadOptions) error{
@@ -102,19 +115,40 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 		return fmt.Errorf("no AWS credentials: %v\n(use --profile, AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or aws sso login)", err)
 	}
 
-	if len(roles) == 0 {
-		targets = append(targets, collector.Target{API: collector.NewSDK(cfg)})
-	}
 	base := sts.NewFromConfig(cfg)
-	for _, r := range roles {
+	assume := func(arn string) collector.Target {
 		rc := cfg.Copy()
-		rc.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(base, r, func(o *stscreds.AssumeRoleOptions) {
+		rc.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(base, arn, func(o *stscreds.AssumeRoleOptions) {
 			o.RoleSessionName = "trailwatch-collect"
 		}))
-		targets = append(targets, collector.Target{API: collector.NewSDK(rc), RoleARN: r, Account: roleARN.FindStringSubmatch(r)[1]})
+		return collector.Target{API: collector.NewSDK(rc), RoleARN: arn, Account: roleARN.FindStringSubmatch(arn)[1]}
+	}
+	var skipped []snapshot.SkippedAccount
+	switch {
+	case *orgRole != "":
+		targets, skipped, err = organizationTargets(ctx, cfg, base, *orgRole, sel, assume, s)
+		if err != nil {
+			return err
+		}
+	case len(roles) > 0:
+		for _, r := range roles {
+			if sel.shard.Holds(roleARN.FindStringSubmatch(r)[1]) {
+				targets = append(targets, assume(r))
+			}
+		}
+	default:
+		targets = append(targets, collector.Target{API: collector.NewSDK(cfg)})
+	}
+	if len(targets) == 0 && len(skipped) == 0 {
+		if *shardFlag == "" {
+			return fmt.Errorf("no account to read: --account, --exclude-account and --accounts-file leave none of the organization's")
+		}
+		// A small organization leaves some of N shards empty: the empty
+		// snapshot says so, and evaluate takes it with the others.
+		fmt.Fprintf(s.stderr, "trailwatch: shard %s holds no account of the organization\n", *shardFlag)
 	}
 
-	prog := newProgressPrinter(s.stderr, !*quiet && isTerminal(s.stderr))
+	prog := newProgress(s.stderr, *quiet, isTerminal(s.stderr), len(targets))
 	snap, stats, err := collector.Collect(ctx, targets, collector.Options{
 		Regions:         regions,
 		AllRegions:      *allRegions,
@@ -124,6 +158,7 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 		CallTimeout:     *callTimeout,
 		Generator:       "trailwatch " + toolVersion(),
 		Progress:        prog.update,
+		AccountDone:     prog.accountDone,
 	})
 	prog.done()
 	if err != nil {
@@ -132,6 +167,7 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 		}
 		return err
 	}
+	snap.Skipped = skipped
 	data, err := snap.Marshal()
 	if err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
@@ -219,40 +255,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// progressPrinter redraws one status line on a terminal, at most ten times
-// a second.
-type progressPrinter struct {
-	w       io.Writer
-	enabled bool
-	mu      sync.Mutex
-	last    time.Time
-	drawn   bool
-}
-
-func newProgressPrinter(w io.Writer, enabled bool) *progressPrinter {
-	return &progressPrinter{w: w, enabled: enabled}
-}
-
-func (p *progressPrinter) update(pr collector.Progress) {
-	if !p.enabled {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if time.Since(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = time.Now()
-	p.drawn = true
-	fmt.Fprintf(p.w, "\rcollecting: accounts %d/%d, regions %d/%d, %d calls, %d failed ", pr.AccountsDone, pr.Accounts, pr.RegionsDone, pr.Regions, pr.Calls, pr.Failed)
-}
-
-func (p *progressPrinter) done() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.drawn {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
 }

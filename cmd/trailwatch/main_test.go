@@ -437,20 +437,33 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-func TestProgressPrinter(t *testing.T) {
+// Progress: a bar on a terminal that ends cleared, one line per account
+// elsewhere, nothing with --quiet.
+func TestProgress(t *testing.T) {
 	var b bytes.Buffer
-	p := newProgressPrinter(&b, true)
-	p.update(collector.Progress{Accounts: 2, AccountsDone: 1, Regions: 8, RegionsDone: 5, Calls: 42, Failed: 1})
-	p.done()
-	if !strings.Contains(b.String(), "accounts 1/2, regions 5/8, 42 calls, 1 failed") || !strings.HasSuffix(b.String(), "\r\033[K") {
-		t.Errorf("progress %q", b.String())
+	bar := newProgress(&b, false, true, 2)
+	bar.update(collector.Progress{Accounts: 2, Calls: 42, Failed: 1})
+	bar.accountDone(collector.AccountDone{Account: "111122223333", Regions: 17, Failed: 1, Done: 1, Total: 2})
+	bar.accountDone(collector.AccountDone{Account: "444455556666", Regions: 17, Done: 2, Total: 2})
+	bar.done()
+	if !strings.Contains(b.String(), "/2)") || !strings.Contains(b.String(), "collecting: 42 calls, 1 failed") || strings.Contains(b.String(), "\n") {
+		t.Errorf("terminal progress %q", b.String())
 	}
 	b.Reset()
-	off := newProgressPrinter(&b, false)
-	off.update(collector.Progress{Calls: 1})
-	off.done()
+	lines := newProgress(&b, false, false, 2)
+	lines.update(collector.Progress{Calls: 1})
+	lines.accountDone(collector.AccountDone{Account: "111122223333", Regions: 17, Failed: 1, Done: 1, Total: 2})
+	lines.done()
+	if !strings.HasPrefix(b.String(), "trailwatch: account 111122223333 read (1/2): 17 regions, 1 failed calls;") || strings.Count(b.String(), "\n") != 1 {
+		t.Errorf("progress lines %q", b.String())
+	}
+	b.Reset()
+	quiet := newProgress(&b, true, true, 2)
+	quiet.update(collector.Progress{Calls: 1})
+	quiet.accountDone(collector.AccountDone{Account: "111122223333", Done: 1, Total: 2})
+	quiet.done()
 	if b.Len() != 0 {
-		t.Errorf("progress printed while disabled: %q", b.String())
+		t.Errorf("--quiet printed %q", b.String())
 	}
 	if isTerminal(&b) {
 		t.Error("a buffer is not a terminal")
@@ -471,6 +484,15 @@ func TestCollectFlags(t *testing.T) {
 		{[]string{"collect", "--region", "us-east-1", "--region", "us-east-1"}, "given twice"},
 		{[]string{"collect", "-o", dir}, "is a directory"},
 		{[]string{"collect", "-o", filepath.Join(dir, "no", "such", "dir", "s.json")}, "cannot write there"},
+		{[]string{"collect", "--shard", "3/2", "--organization-role", "Audit"}, "K must be from 1 to N"},
+		{[]string{"collect", "--shard", "0/0", "--organization-role", "Audit"}, "K must be from 1 to N"},
+		{[]string{"collect", "--shard", "1-2", "--organization-role", "Audit"}, "want K/N"},
+		{[]string{"collect", "--shard", "1/2"}, "without either there is one account"},
+		{[]string{"collect", "--organization-role", "Audit", "--role-arn", "arn:aws:iam::111122223333:role/x"}, "give one or the other"},
+		{[]string{"collect", "--organization-role", "arn:aws:iam::111122223333:role/x"}, "want a role name"},
+		{[]string{"collect", "--account", "111122223333"}, "they need --organization-role"},
+		{[]string{"collect", "--organization-role", "Audit", "--account", "1111"}, "an account id is 12 digits"},
+		{[]string{"collect", "--organization-role", "Audit", "--accounts-file", filepath.Join(dir, "none.txt")}, "--accounts-file"},
 	} {
 		code, _, stderr := cli(t, c.args...)
 		if code != 2 || !strings.Contains(stderr, c.want) {

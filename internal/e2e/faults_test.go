@@ -23,6 +23,8 @@ type fault struct {
 	code   string // the error code AWS would give
 	times  int    // how many requests get the fault; -1: every one
 	hang   bool   // never answer, until the client gives up
+	body   string // only requests whose body holds this (a role ARN's account, say)
+	msg    string // the error message; empty for AWS's message for the status
 }
 
 // faultProxy sits in front of moto and injects throttling, server errors
@@ -57,7 +59,7 @@ func newFaultProxy(t testing.TB, target string, faults ...fault) *faultProxy {
 			vals, _ := url.ParseQuery(string(body))
 			op = vals.Get("Action")
 		}
-		if f := p.take(op); f != nil {
+		if f := p.take(op, string(body)); f != nil {
 			p.hit <- struct{}{}
 			if f.hang {
 				<-r.Context().Done()
@@ -74,11 +76,11 @@ func newFaultProxy(t testing.TB, target string, faults ...fault) *faultProxy {
 }
 
 // take returns the fault for an operation, if one is still due.
-func (p *faultProxy) take(op string) *fault {
+func (p *faultProxy) take(op, body string) *fault {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, f := range p.faults {
-		if f.match == "" || !strings.HasSuffix(op, f.match) {
+		if f.match == "" || !strings.HasSuffix(op, f.match) || !strings.Contains(body, f.body) {
 			continue
 		}
 		p.hits[f.match]++
@@ -114,6 +116,9 @@ func writeFault(w http.ResponseWriter, f *fault, query bool) {
 	msg := "Rate exceeded"
 	if f.status >= 500 {
 		msg = "We encountered an internal error. Please try again."
+	}
+	if f.msg != "" {
+		msg = f.msg
 	}
 	if query {
 		w.Header().Set("Content-Type", "text/xml")

@@ -319,5 +319,8 @@ func (e *Evaluator) Report(tool, version string, snap *snapshot.Snapshot, names 
 	rep.Strict = e.Strict()
 	rep.Controls = e.ReportControls()
 	rep.CollectedAt = snap.CollectedAt
+	for _, sk := range snap.Skipped {
+		rep.Skipped = append(rep.Skipped, report.Skipped{AccountID: sk.AccountID, Name: sk.Name, State: sk.State, Reason: sk.Reason})
+	}
 	return rep
 }

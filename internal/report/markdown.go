@@ -125,6 +125,13 @@ func (m Markdown) Render(w io.Writer, r *Report) error {
 		}
 		b.WriteString(section)
 	}
+	if len(r.Skipped) > 0 {
+		var names []string
+		for _, sk := range r.Skipped {
+			names = append(names, fmt.Sprintf("%s (%s)", mdEscape(sk.AccountID), mdEscape(sk.State)))
+		}
+		fmt.Fprintf(&b, "\n**Accounts not read:** %s.\n", strings.Join(names, ", "))
+	}
 	if ws := r.Waivers; ws != nil {
 		for _, l := range []struct {
 			state string

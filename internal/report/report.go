@@ -112,6 +112,14 @@ type Place struct {
 	Line int    `json:"line"`
 }
 
+// Skipped is an account of the organization that was not read.
+type Skipped struct {
+	AccountID string `json:"account_id"`
+	Name      string `json:"name,omitempty"`
+	State     string `json:"state,omitempty"`
+	Reason    string `json:"reason"`
+}
+
 // Control is what a report says of a control that ran, whatever its
 // results: its METADATA.
 type Control struct {
@@ -155,6 +163,9 @@ type Report struct {
 	Summary  Summary   `json:"summary"`
 	// Waivers is how the waivers stand; nil when none were given.
 	Waivers *Waivers `json:"waivers,omitempty"`
+	// Skipped are accounts of the organization collect did not read (a
+	// suspended one), and why: never judged, never dropped in silence.
+	Skipped []Skipped `json:"skipped_accounts,omitempty"`
 	Results []Result `json:"results"`
 }
 

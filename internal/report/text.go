@@ -137,6 +137,12 @@ func (t Text) summary(bw *bufio.Writer, r *Report) {
 		}
 		bw.WriteString("\n")
 	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(bw, "\naccounts not read (%d):\n", len(r.Skipped))
+		for _, sk := range r.Skipped {
+			fmt.Fprintf(bw, "  %s %s: %s\n", safe(sk.AccountID), safe(sk.Name), safe(sk.Reason))
+		}
+	}
 	if w := r.Waivers; w != nil {
 		waiverList(bw, "expiring soon", w.Expiring)
 		waiverList(bw, "expired, so no longer applied", w.Expired)

@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -37,6 +38,11 @@ func Merge(sources []Source) (*Snapshot, error) {
 				}
 				regions[key] = src.Name
 				acc.Regions = append(acc.Regions, r)
+			}
+		}
+		for _, sk := range src.Snapshot.Skipped {
+			if !slices.ContainsFunc(out.Skipped, func(x SkippedAccount) bool { return x.AccountID == sk.AccountID }) {
+				out.Skipped = append(out.Skipped, sk)
 			}
 		}
 		for k, p := range src.Snapshot.places {

@@ -20,6 +20,8 @@ type Snapshot struct {
 	Generator     string    `json:"generator,omitempty"`
 	CollectedAt   string    `json:"collected_at,omitempty"` // RFC 3339
 	Accounts      []Account `json:"accounts"`
+	// Skipped are accounts of the organization that were not read, and why.
+	Skipped []SkippedAccount `json:"skipped_accounts,omitempty"`
 
 	// places are where accounts and trails were read, by account id and by
 	// account id and trail ARN; empty for a snapshot built in memory.
@@ -32,6 +34,15 @@ var regionCode = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
 // IsRegion tells whether s has the form of an AWS region code (us-east-1,
 // us-gov-west-1, cn-northwest-1).
 func IsRegion(s string) bool { return regionCode.MatchString(s) }
+
+// SkippedAccount is an account of an organization collect did not read: a
+// suspended or closed one, which no role can be assumed in.
+type SkippedAccount struct {
+	AccountID string `json:"account_id"`
+	Name      string `json:"name,omitempty"`
+	State     string `json:"state,omitempty"`
+	Reason    string `json:"reason"`
+}
 
 // Place is a line of a snapshot file.
 type Place struct {

@@ -25,6 +25,7 @@ func (s *Snapshot) Normalize() {
 		s.Accounts = []Account{}
 	}
 	slices.SortFunc(s.Accounts, func(a, b Account) int { return cmp.Compare(a.AccountID, b.AccountID) })
+	slices.SortFunc(s.Skipped, func(a, b SkippedAccount) int { return cmp.Compare(a.AccountID, b.AccountID) })
 	for i := range s.Accounts {
 		a := &s.Accounts[i]
 		if a.Regions == nil {
