@@ -166,7 +166,7 @@ type Report struct {
 	// Skipped are accounts of the organization collect did not read (a
 	// suspended one), and why: never judged, never dropped in silence.
 	Skipped []Skipped `json:"skipped_accounts,omitempty"`
-	Results []Result `json:"results"`
+	Results []Result  `json:"results"`
 }
 
 // Summary counts results by status.
