@@ -58,18 +58,16 @@ func (r *run) account(ctx context.Context, t Target) snapshot.Account {
 	r.update(func(p *Progress) { p.Regions += len(regions) })
 
 	// Link by link: every region listed, then the trails' home regions, the
-	// log groups' regions and the topics' regions as they come up. A region
-	// reached late may list trails and alarms of its own, so the links are
-	// followed again until a pass reads nothing new.
-	a.each(regions, func(name string) { a.ensureRegion(ctx, name) })
-	for ctx.Err() == nil {
-		n := a.read(ctx, a.pendingTrails, a.readTrail)
-		n += a.read(ctx, a.pendingLogGroups, a.readLogGroup)
-		n += a.read(ctx, a.pendingTopics, a.readTopic)
-		if n == 0 {
-			break
-		}
-	}
+	// log groups' regions and the topics' regions as they come up. Each
+	// region's links are followed as soon as the region is listed, without
+	// waiting for the others (seventeen regions cost little more than one);
+	// a region reached late may list trails and alarms of its own, so the
+	// links are followed again at the end until a pass reads nothing new.
+	a.each(regions, func(name string) {
+		a.ensureRegion(ctx, name)
+		a.follow(ctx)
+	})
+	a.follow(ctx)
 
 	acc := snapshot.Account{AccountID: a.id, CallerArn: arn, Errors: a.errors}
 	a.mu.Lock()
@@ -78,6 +76,20 @@ func (r *run) account(ctx context.Context, t Target) snapshot.Account {
 		acc.Regions = append(acc.Regions, reg.data)
 	}
 	return acc
+}
+
+// follow reads what the regions listed so far lead to, link after link,
+// until a pass finds nothing new. Several may run at once: each item is
+// read by the one that claims it first.
+func (a *accountRun) follow(ctx context.Context) {
+	for ctx.Err() == nil {
+		n := a.read(ctx, a.pendingTrails, a.readTrail)
+		n += a.read(ctx, a.pendingLogGroups, a.readLogGroup)
+		n += a.read(ctx, a.pendingTopics, a.readTopic)
+		if n == 0 {
+			return
+		}
+	}
 }
 
 // read reads, concurrently, the items pending lists that were not read
