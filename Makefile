@@ -41,9 +41,10 @@ fmt: ## format Go and Rego
 	gofmt -w .
 	$(GO) run ./cmd/trailwatch policy fmt -w policies
 
-bench: ## benchmarks: the filter-pattern engine, evaluation, and whole collect runs against moto
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/filterpattern ./internal/engine
-	$(GO) test -run '^$$' -bench Collect -benchtime 5x ./internal/e2e
+bench: build ## benchmarks, printed as ratios: organizations of 100 to 10,000 accounts, collect against moto at 100 ms a call, the pattern engine, evaluation, reports
+	$(GO) run ./internal/bench/org -sizes 100,1000,10000 $(BIN)
+	$(GO) test -run '^$$' -bench CollectScaling -benchtime 1x ./internal/e2e
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/filterpattern ./internal/engine ./internal/report
 
 # BASE is the commit to compare with: the last one before the hardening of
 # the chain and of regular expressions.
