@@ -55,6 +55,7 @@ func TestImportBoundaries(t *testing.T) {
 		{pkg: mod + "internal/filterpattern", stdOnly: true},
 		{pkg: mod + "policies", stdOnly: true},
 		{pkg: mod + "collector", forbidden: []string{"github.com/open-policy-agent/"}},
+		{pkg: mod + "internal/synth", stdOnly: true, allowed: []string{mod + "internal/snapshot", mod + "internal/strictjson", mod + "internal/filterpattern", mod + "policies"}},
 		{pkg: mod + "internal/diff", stdOnly: true, allowed: []string{mod + "internal/report", mod + "internal/snapshot", mod + "internal/strictjson", mod + "internal/filterpattern", "github.com/owenrumney/go-sarif/v2/"}},
 		{pkg: mod + "internal/waiver", stdOnly: true, allowed: []string{mod + "internal/report", mod + "internal/snapshot", mod + "internal/strictjson", mod + "internal/filterpattern", "gopkg.in/yaml.v3", "github.com/owenrumney/go-sarif/v2/"}},
 	}
