@@ -170,7 +170,7 @@ func (e *Evaluator) EvaluateAndRelease(ctx context.Context, snap *snapshot.Snaps
 }
 
 func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, release bool) ([]report.Result, error) {
-	p, err := e.plan(ctx, snap, release)
+	p, err := e.plan(ctx, snap)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -56,7 +57,7 @@ type regionRef struct{ account, region string }
 // placeholder stands for an account's own id when inputs are compared.
 const placeholder = "<own account id>"
 
-func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release bool) (*orgPlan, error) {
+func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot) (*orgPlan, error) {
 	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, digests: map[regionRef]string{}}
 	for i := range snap.Accounts {
 		p.accounts[snap.Accounts[i].AccountID] = &snap.Accounts[i]
@@ -64,54 +65,23 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 	n := len(snap.Accounts)
 	p.refs = make([][]regionRef, n)
 	p.keys = make([]string, n)
-	if err := parallel(ctx, e.workers(), n, func(i int) error {
-		p.refs[i] = p.closure(&snap.Accounts[i])
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	referenced := map[string]bool{}
-	for _, refs := range p.refs {
-		for _, r := range refs {
-			referenced[r.account] = true
-		}
-	}
 	err := parallel(ctx, e.workers(), n, func(i int) error {
 		a := &snap.Accounts[i]
+		p.refs[i] = p.closure(a)
 		if !e.reuse {
-			p.keys[i] = fmt.Sprint(i)
+			p.keys[i] = strconv.Itoa(i)
 			return nil
 		}
 		key, err := p.key(a, p.refs[i])
-		if err != nil {
-			return err
-		}
 		p.keys[i] = key
-		if !release {
-			return nil
-		}
-		// The first account of a key, whichever it is, is judged for all
-		// (their verdicts are the same but for the id): the others' evidence
-		// can go now, unless another account's leads there.
-		p.mu.Lock()
-		_, taken := p.first[key]
-		if !taken {
-			p.first[key] = i
-		}
-		p.mu.Unlock()
-		if taken && !referenced[a.AccountID] {
-			a.Regions, a.Errors = nil, nil
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	if !release {
-		for i, k := range p.keys {
-			if _, ok := p.first[k]; !ok {
-				p.first[k] = i
-			}
+	for i, k := range p.keys {
+		if _, ok := p.first[k]; !ok {
+			p.first[k] = i
 		}
 	}
 	return p, nil

@@ -47,17 +47,18 @@ func TestOrganizationReuseAndParallel(t *testing.T) {
 			t.Errorf("%+v: results differ from judging every account on its own", sel)
 		}
 	}
-	// Letting go of evidence as it goes changes nothing either.
+	// Letting go of evidence as it goes changes nothing either, with or
+	// without reuse (what evaluate does).
 	data, err := org.Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, workers := range []int{4} {
+	for _, sel := range []Selection{{Parallel: 4}, {Parallel: 4, NoReuse: true}} {
 		fresh, err := snapshot.Decode("org.json", data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err := p.Prepare(context.Background(), Selection{Parallel: workers})
+		ev, err := p.Prepare(context.Background(), sel)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -67,7 +68,7 @@ func TestOrganizationReuseAndParallel(t *testing.T) {
 		}
 		got, _ := json.MarshalIndent(res, "", " ")
 		if !bytes.Equal(got, want) || len(fresh.Accounts) != 0 {
-			t.Errorf("EvaluateAndRelease with %d workers: results differ, or the snapshot still holds %d accounts", workers, len(fresh.Accounts))
+			t.Errorf("EvaluateAndRelease %+v: results differ, or the snapshot still holds %d accounts", sel, len(fresh.Accounts))
 		}
 	}
 
