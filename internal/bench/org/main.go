@@ -19,8 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,12 +32,30 @@ import (
 // file and decode it into the snapshot types with encoding/json.
 const decodeOnly = "TRAILWATCH_BENCH_DECODE_ONLY"
 
+// generate, in the environment, makes this program write the organization
+// of that many accounts to the file it is given. Organizations are made
+// in a process of their own: Linux counts in a child's peak memory the
+// peak of the process that started it (the high-water mark passes through
+// exec), so a parent that had held an organization would inflate every
+// evaluate measured after it.
+const generate = "TRAILWATCH_BENCH_GENERATE"
+
 func main() {
 	if os.Getenv(decodeOnly) != "" {
 		raw, err := os.ReadFile(os.Args[1])
 		check(err)
 		var snap snapshot.Snapshot
 		check(json.Unmarshal(raw, &snap))
+		return
+	}
+	if n := os.Getenv(generate); n != "" {
+		accounts, err := strconv.Atoi(n)
+		check(err)
+		s, err := synth.Organization(synth.Options{Accounts: accounts, Seed: 1})
+		check(err)
+		data, err := s.Marshal()
+		check(err)
+		check(os.WriteFile(os.Args[1], data, 0o644))
 		return
 	}
 	sizes := flag.String("sizes", "100,1000,10000", "organization sizes, in accounts")
@@ -63,9 +79,6 @@ func main() {
 	fmt.Printf("%8s %10s %10s %10s %8s %10s %8s %8s\n", "accounts", "input", "decode", "evaluate", "ratio", "peak RSS", "ratio", "growth")
 	var prev time.Duration
 	var prevN int
-	// Write every organization first, then let go of the memory that took:
-	// a child started from a large process starts with that process's
-	// resident pages, which its peak memory would count.
 	var ns []int
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -75,14 +88,11 @@ func main() {
 		if _, err := os.Stat(path); err == nil && *keep != "" {
 			continue // kept from an earlier run: the same seed makes the same file
 		}
-		s, err := synth.Organization(synth.Options{Accounts: n, Seed: 1})
-		check(err)
-		data, err := s.Marshal()
-		check(err)
-		check(os.WriteFile(path, data, 0o644))
+		cmd := exec.Command(os.Args[0], path)
+		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", generate, n))
+		cmd.Stderr = os.Stderr
+		check(cmd.Run())
 	}
-	runtime.GC()
-	debug.FreeOSMemory()
 	for _, n := range ns {
 		path := filepath.Join(dir, fmt.Sprintf("org-%d.json", n))
 		// The floor, measured as evaluate is: a whole process that reads
