@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/synth"
 )
 
 // crowded is one account with trails trails in one region, each delivering
@@ -17,28 +18,17 @@ import (
 // metrics between them), and alarms alarms on those metrics, all within
 // what AWS allows: the shape of account a hostile snapshot can take.
 func crowded(trails, filters, alarms int) *snapshot.Snapshot {
-	id := "111122223333"
-	one := 1.0
-	r := snapshot.Region{Region: "us-east-1"}
-	for t := range trails {
-		lg := fmt.Sprintf("lg%d", t)
-		r.Trails = append(r.Trails, snapshot.Trail{Name: fmt.Sprintf("t%d", t), TrailARN: fmt.Sprintf("arn:aws:cloudtrail:us-east-1:%s:trail/t%d", id, t), HomeRegion: "us-east-1", IsMultiRegionTrail: true,
-			CloudWatchLogsLogGroupArn: fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:%s:*", id, lg),
-			GetTrailStatus:            &snapshot.TrailStatus{IsLogging: true},
-			GetEventSelectors:         &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}}})
-		g := snapshot.LogGroup{LogGroupName: lg}
-		for f := range filters {
-			g.MetricFilters = append(g.MetricFilters, snapshot.MetricFilter{FilterName: fmt.Sprintf("f%d", f), FilterPattern: fmt.Sprintf("{ $.eventName = Event%d }", f), LogGroupName: lg,
-				MetricTransformations: []snapshot.MetricTransformation{{MetricName: fmt.Sprintf("m%d", f%50), MetricNamespace: "NS", MetricValue: "1"}}})
-		}
-		r.LogGroups = append(r.LogGroups, g)
-	}
+	var metrics []string
 	for a := range alarms {
-		r.MetricAlarms = append(r.MetricAlarms, snapshot.MetricAlarm{AlarmName: fmt.Sprintf("a%d", a), ActionsEnabled: true, AlarmActions: []string{"arn:aws:sns:us-east-1:" + id + ":t"},
-			MetricName: fmt.Sprintf("m%d", a%(50+a%2*a)), Namespace: "NS", Statistic: "Sum", Period: 300, EvaluationPeriods: 1, Threshold: &one, ComparisonOperator: "GreaterThanOrEqualToThreshold"})
+		metrics = append(metrics, fmt.Sprintf("m%d", a%(50+a%2*a)))
 	}
-	r.Topics = []snapshot.Topic{{TopicArn: "arn:aws:sns:us-east-1:" + id + ":t", Subscriptions: []snapshot.Subscription{{SubscriptionArn: "arn:aws:sns:us-east-1:" + id + ":t:1", Protocol: "email"}}}}
-	return &snapshot.Snapshot{FormatVersion: 1, Accounts: []snapshot.Account{{AccountID: id, Regions: []snapshot.Region{r}}}}
+	return synth.Crowded(trails, func(lg string) []snapshot.MetricFilter {
+		var fs []snapshot.MetricFilter
+		for f := range filters {
+			fs = append(fs, synth.Filter(lg, fmt.Sprintf("f%d", f), fmt.Sprintf("{ $.eventName = Event%d }", f), fmt.Sprintf("m%d", f%50)))
+		}
+		return fs
+	}, metrics)
 }
 
 // evaluations counts the Rego expressions evaluated to judge a snapshot

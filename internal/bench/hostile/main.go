@@ -15,11 +15,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/synth"
 )
 
 func main() {
@@ -105,13 +107,13 @@ func run(bin, snap string) (time.Duration, int64, int) {
 // characters make them.
 func regexes(groups, perGroup int) *snapshot.Snapshot {
 	pattern := "%" + strings.Repeat(`\w{,1000}`, 113) + "%"
-	return account(groups, func(lg string, _ int) []snapshot.MetricFilter {
+	return synth.Crowded(groups, func(lg string) []snapshot.MetricFilter {
 		var fs []snapshot.MetricFilter
 		for i := range perGroup {
-			fs = append(fs, filter(lg, fmt.Sprintf("rx%d", i), strings.Replace(pattern, "%", fmt.Sprintf("%%x%d", i), 1), fmt.Sprintf("m%d", i)))
+			fs = append(fs, synth.Filter(lg, fmt.Sprintf("rx%d", i), strings.Replace(pattern, "%", fmt.Sprintf("%%x%d", i), 1), fmt.Sprintf("m%d", i)))
 		}
 		return fs
-	}, 0)
+	}, nil)
 }
 
 // configChanges is CIS 4.5's pattern: every filter of a crowded account
@@ -124,40 +126,13 @@ const configChanges = `{ ($.eventName = CreateTrail) || ($.eventName = UpdateTra
 // into the same metric and every alarm watches it: the worst case for a
 // chain that joins trails, filters and alarms pairwise.
 func crowded(trails, filters, alarms int) *snapshot.Snapshot {
-	return account(trails, func(lg string, _ int) []snapshot.MetricFilter {
+	return synth.Crowded(trails, func(lg string) []snapshot.MetricFilter {
 		var fs []snapshot.MetricFilter
 		for i := range filters {
-			fs = append(fs, filter(lg, fmt.Sprintf("f%d", i), configChanges, "m0"))
+			fs = append(fs, synth.Filter(lg, fmt.Sprintf("f%d", i), configChanges, "m0"))
 		}
 		return fs
-	}, alarms)
-}
-
-const id = "111122223333"
-
-func filter(lg, name, pattern, metric string) snapshot.MetricFilter {
-	return snapshot.MetricFilter{FilterName: name, FilterPattern: pattern, LogGroupName: lg,
-		MetricTransformations: []snapshot.MetricTransformation{{MetricName: metric, MetricNamespace: "NS", MetricValue: "1"}}}
-}
-
-func account(trails int, filters func(lg string, t int) []snapshot.MetricFilter, alarms int) *snapshot.Snapshot {
-	one := 1.0
-	topic := "arn:aws:sns:us-east-1:" + id + ":t"
-	r := snapshot.Region{Region: "us-east-1"}
-	for t := range trails {
-		lg := fmt.Sprintf("lg%d", t)
-		r.Trails = append(r.Trails, snapshot.Trail{Name: fmt.Sprintf("t%d", t), TrailARN: fmt.Sprintf("arn:aws:cloudtrail:us-east-1:%s:trail/t%d", id, t), HomeRegion: "us-east-1", IsMultiRegionTrail: true,
-			CloudWatchLogsLogGroupArn: fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:%s:*", id, lg),
-			GetTrailStatus:            &snapshot.TrailStatus{IsLogging: true},
-			GetEventSelectors:         &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}}})
-		r.LogGroups = append(r.LogGroups, snapshot.LogGroup{LogGroupName: lg, MetricFilters: filters(lg, t)})
-	}
-	for a := range alarms {
-		r.MetricAlarms = append(r.MetricAlarms, snapshot.MetricAlarm{AlarmName: fmt.Sprintf("a%d", a), ActionsEnabled: true, AlarmActions: []string{topic},
-			MetricName: "m0", Namespace: "NS", Statistic: "Sum", Period: 300, EvaluationPeriods: 1, Threshold: &one, ComparisonOperator: "GreaterThanOrEqualToThreshold"})
-	}
-	r.Topics = []snapshot.Topic{{TopicArn: topic, Subscriptions: []snapshot.Subscription{{SubscriptionArn: topic + ":1", Protocol: "email"}}}}
-	return &snapshot.Snapshot{FormatVersion: 1, Generator: "trailwatch hostile", Accounts: []snapshot.Account{{AccountID: id, Regions: []snapshot.Region{r}}}}
+	}, slices.Repeat([]string{"m0"}, alarms))
 }
 
 func clip(s string) string {
