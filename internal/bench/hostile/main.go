@@ -24,7 +24,42 @@ import (
 	"github.com/trailwatch/trailwatch/internal/synth"
 )
 
+// writeOnly, in the environment, makes this program write the snapshot of
+// the case it names to the file it is given, and stop. Snapshots are built
+// in a process of their own: Linux carries a process's peak memory through
+// exec into the children it starts, so a parent that had built them would
+// inflate the peak of every run measured after.
+const writeOnly = "TRAILWATCH_HOSTILE_WRITE"
+
+// A hostileCase is a snapshot built to cost time or memory.
+type hostileCase struct {
+	name string
+	snap func() *snapshot.Snapshot
+}
+
+var cases = []hostileCase{
+	{"400 regex filters on one log group (AWS allows 5)", func() *snapshot.Snapshot { return regexes(1, 400) }},
+	{"400 regex filters on 80 log groups (5 each)", func() *snapshot.Snapshot { return regexes(80, 5) }},
+	{"5 trails x 100 filters x 5,000 alarms", func() *snapshot.Snapshot { return crowded(5, 100, 5000) }},
+	{"160 trails x 160 filters x 160 alarms (AWS allows 100 filters)", func() *snapshot.Snapshot { return crowded(160, 160, 160) }},
+	{"160 trails x 100 filters x 160 alarms", func() *snapshot.Snapshot { return crowded(160, 100, 160) }},
+}
+
 func main() {
+	if name := os.Getenv(writeOnly); name != "" {
+		i := slices.IndexFunc(cases, func(c hostileCase) bool { return c.name == name })
+		if i < 0 || len(os.Args) != 2 {
+			fail(fmt.Errorf("%s=%q: no such case, or no file", writeOnly, name))
+		}
+		data, err := cases[i].snap().Marshal()
+		if err != nil {
+			fail(err)
+		}
+		if err := os.WriteFile(os.Args[1], data, 0o644); err != nil {
+			fail(err)
+		}
+		return
+	}
 	keep := flag.String("keep", "", "write the snapshots to `DIR` and keep them")
 	only := flag.String("run", "", "only the cases whose name holds `TEXT`")
 	flag.Usage = func() {
@@ -48,32 +83,25 @@ func main() {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		fail(err)
 	}
-	cases := []struct {
-		name string
-		snap *snapshot.Snapshot
-	}{
-		{"400 regex filters on one log group (AWS allows 5)", regexes(1, 400)},
-		{"400 regex filters on 80 log groups (5 each)", regexes(80, 5)},
-		{"5 trails x 100 filters x 5,000 alarms", crowded(5, 100, 5000)},
-		{"160 trails x 160 filters x 160 alarms (AWS allows 100 filters)", crowded(160, 160, 160)},
-		{"160 trails x 100 filters x 160 alarms", crowded(160, 100, 160)},
-	}
 	fmt.Printf("%-52s %-28s %12s %12s %6s\n", "snapshot", "binary", "wall", "peak RSS", "exit")
 	for _, c := range cases {
 		if !strings.Contains(c.name, *only) {
 			continue
 		}
-		data, err := c.snap.Marshal()
-		if err != nil {
+		path := filepath.Join(dir, strings.NewReplacer(" ", "-", ",", "", "(", "", ")", "").Replace(c.name)+".json")
+		cmd := exec.Command(os.Args[0], path)
+		cmd.Env = append(os.Environ(), writeOnly+"="+c.name)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
 			fail(err)
 		}
-		path := filepath.Join(dir, strings.NewReplacer(" ", "-", ",", "", "(", "", ")", "").Replace(c.name)+".json")
-		if err := os.WriteFile(path, data, 0o644); err != nil {
+		info, err := os.Stat(path)
+		if err != nil {
 			fail(err)
 		}
 		for _, bin := range bins {
 			wall, rss, code := run(bin, path)
-			fmt.Printf("%-52s %-28s %12s %9d MB %6d\n", fmt.Sprintf("%s, %d KB", c.name, len(data)>>10), clip(bin), wall.Round(10*time.Millisecond), rss>>10, code)
+			fmt.Printf("%-52s %-28s %12s %9d MB %6d\n", fmt.Sprintf("%s, %d KB", c.name, info.Size()>>10), clip(bin), wall.Round(10*time.Millisecond), rss>>10, code)
 		}
 	}
 }
