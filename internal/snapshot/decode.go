@@ -320,7 +320,7 @@ func (d *decoder) syntax(err error) error {
 		return &Error{File: d.name, Line: eof.Line, Col: eof.Col, Msg: "JSON ends early; the file looks truncated"}
 	case errors.As(err, &dup):
 		// Skip names the path from the skipped value down.
-		return &Error{File: d.name, Line: dup.Line, Col: dup.Col, Path: d.pathString() + strings.TrimPrefix(dup.Path.String(), "$"), Msg: fmt.Sprintf("the key %q appears twice in one object; a reader would keep one and a reviewer might see the other", dup.Key)}
+		return &Error{File: d.name, Line: dup.Line, Col: dup.Col, Path: d.pathString() + strings.TrimPrefix(dup.Path.String(), "$"), Msg: strictjson.DuplicateKey(dup.Key)}
 	case errors.As(err, &se):
 		return &Error{File: d.name, Line: se.Line, Col: se.Col, Msg: "not valid JSON: " + se.Msg}
 	case errors.As(err, &tl):
@@ -510,7 +510,7 @@ func (d *decoder) object(n *node, v reflect.Value, line, col int) error {
 		d.path = append(d.path, pathStep{key: key, index: -1})
 		if f, ok := n.fields[key]; ok {
 			if seen[f.seen] {
-				return d.fail(kl, kc, "the key %q appears twice in one object; a reader would keep one and a reviewer might see the other", key)
+				return d.fail(kl, kc, "%s", strictjson.DuplicateKey(key))
 			}
 			seen[f.seen] = true
 			if err := d.value(f.node, v.Field(f.index)); err != nil {
@@ -528,7 +528,7 @@ func (d *decoder) object(n *node, v reflect.Value, line, col int) error {
 			return d.fail(kl, kc, "unknown field %q", key)
 		}
 		if others[key] {
-			return d.fail(kl, kc, "the key %q appears twice in one object; a reader would keep one and a reviewer might see the other", key)
+			return d.fail(kl, kc, "%s", strictjson.DuplicateKey(key))
 		}
 		if others == nil {
 			others = map[string]bool{}
@@ -568,7 +568,7 @@ func (d *decoder) mapObject(n *node, v reflect.Value) error {
 		kl, kc := d.s.KeyPosition()
 		d.path = append(d.path, pathStep{key: key, index: -1})
 		if m.MapIndex(reflect.ValueOf(key)).IsValid() {
-			return d.fail(kl, kc, "the key %q appears twice in one object; a reader would keep one and a reviewer might see the other", key)
+			return d.fail(kl, kc, "%s", strictjson.DuplicateKey(key))
 		}
 		elem := reflect.New(v.Type().Elem()).Elem()
 		if err := d.value(n.elem, elem); err != nil {

@@ -665,7 +665,12 @@ type DuplicateKeyError struct {
 }
 
 func (e *DuplicateKeyError) Error() string {
-	return fmt.Sprintf("%d:%d: %s: the key %q appears twice in one object; a reader would keep one and a reviewer might see the other", e.Line, e.Col, e.Path, e.Key)
+	return fmt.Sprintf("%d:%d: %s: %s", e.Line, e.Col, e.Path, DuplicateKey(e.Key))
+}
+
+// DuplicateKey says that an object holds key twice, and why that matters.
+func DuplicateKey(key string) string {
+	return fmt.Sprintf("the key %q appears twice in one object; a reader would keep one and a reviewer might see the other", key)
 }
 
 // CheckDuplicates reads a whole JSON document, refusing duplicate keys
