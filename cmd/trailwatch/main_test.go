@@ -196,12 +196,13 @@ func writePolicies(t *testing.T) string {
 	return dir
 }
 
-// An auditor copies the policies, requires one more event, and the verdict
-// changes without a rebuild.
-func TestPolicyDirectoryChangesVerdict(t *testing.T) {
-	dir := writePolicies(t)
-	dataPath := filepath.Join(dir, "controls", "cloudtrail_config_changes", "data.json")
-	raw, err := os.ReadFile(dataPath)
+// editMonitoring changes, as an auditor would, the monitoring data of a
+// control (its directory's name) in exported policies; it returns the
+// data file's path.
+func editMonitoring(t *testing.T, dir, control string, edit func(monitoring map[string]any)) string {
+	t.Helper()
+	path := filepath.Join(dir, "controls", control, "data.json")
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,11 +210,21 @@ func TestPolicyDirectoryChangesVerdict(t *testing.T) {
 	if err := json.Unmarshal(raw, &data); err != nil {
 		t.Fatal(err)
 	}
-	data["monitoring"]["events"] = append(data["monitoring"]["events"].([]any), map[string]any{"eventSource": "cloudtrail.amazonaws.com", "eventName": "PutEventSelectors"})
+	edit(data["monitoring"])
 	raw, _ = json.Marshal(data)
-	if err := os.WriteFile(dataPath, raw, 0o644); err != nil {
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+// An auditor copies the policies, requires one more event, and the verdict
+// changes without a rebuild.
+func TestPolicyDirectoryChangesVerdict(t *testing.T) {
+	dir := writePolicies(t)
+	editMonitoring(t, dir, "cloudtrail_config_changes", func(m map[string]any) {
+		m["events"] = append(m["events"].([]any), map[string]any{"eventSource": "cloudtrail.amazonaws.com", "eventName": "PutEventSelectors"})
+	})
 	code, stdout, stderr := cli(t, "evaluate", "--control", "cloudtrail-config-changes", "--policy", dir, "--format", "json", "../../snapshots/compliant.json")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %s", code, stderr)
@@ -507,21 +518,9 @@ func TestCollectFlags(t *testing.T) {
 // report.
 func TestEvaluateBadSelectionAndData(t *testing.T) {
 	dir := writePolicies(t)
-	dataPath := filepath.Join(dir, "controls", "vpc_changes", "data.json")
-	raw, err := os.ReadFile(dataPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var data map[string]map[string]any
-	if err := json.Unmarshal(raw, &data); err != nil {
-		t.Fatal(err)
-	}
-	events := data["monitoring"]["events"].([]any)
-	events[0].(map[string]any)["callers"] = []any{"root_console", "robot"}
-	raw, _ = json.Marshal(data)
-	if err := os.WriteFile(dataPath, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dataPath := editMonitoring(t, dir, "vpc_changes", func(m map[string]any) {
+		m["events"].([]any)[0].(map[string]any)["callers"] = []any{"root_console", "robot"}
+	})
 	malformed := writePolicies(t)
 	if err := os.WriteFile(filepath.Join(malformed, "controls", "vpc_changes", "data.json"), []byte(`{"monitoring": {`), 0o644); err != nil {
 		t.Fatal(err)
