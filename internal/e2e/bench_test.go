@@ -18,24 +18,7 @@ import (
 //	go test ./internal/e2e -run '^$' -bench Collect -benchtime 5x
 func BenchmarkCollect(b *testing.B) {
 	accounts := []string{"500000000001", "500000000002", "500000000003", "500000000004", "500000000005"}
-	var wg sync.WaitGroup
-	errs := make([]error, len(accounts))
-	for i, a := range accounts {
-		wg.Go(func() {
-			cli, err := admin.AssumeRole(b.Context(), a, "seed")
-			if err == nil {
-				_, err = cli.Remediate(b.Context(), moto.Account{})
-				cli.Close()
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	seedAccounts(b, accounts, nil)
 	regions := []string{"--region", "us-east-1", "--region", "eu-west-1", "--region", "us-west-2", "--region", "ap-southeast-2"}
 	slow := newFaultProxy(b, srv.URL)
 	slow.delay = 50 * time.Millisecond
