@@ -2,7 +2,6 @@ package diff
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -19,10 +18,7 @@ func Render(w io.Writer, d *Diff, format string) error {
 	case "", "text":
 		return renderText(w, d)
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+		return report.WriteJSON(w, d)
 	case "markdown":
 		return renderMarkdown(w, d)
 	}

@@ -62,7 +62,7 @@ type Control struct {
 
 // CISName is how controls name the CIS AWS Foundations Benchmark in their
 // frameworks; a control belongs to the benchmark versions listed there.
-const CISName = "CIS AWS Foundations Benchmark"
+const CISName = report.CIS
 
 // InBenchmark reports whether the control is part of a CIS benchmark
 // version. A control that names no CIS version belongs to every one.

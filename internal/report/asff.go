@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -127,10 +126,7 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 		// says plainly that the time is unknown.
 		when = "1970-01-01T00:00:00Z"
 	}
-	controls := map[string]Control{}
-	for _, c := range r.ControlList() {
-		controls[c.ID] = c
-	}
+	controls := r.controlsByID()
 	findings := make([]asffFinding, 0, len(r.Results))
 	for _, res := range r.Results {
 		c := controls[res.ControlID]
@@ -156,7 +152,7 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 			RecordState: "ACTIVE",
 		}
 		if r.Benchmark != "" {
-			f.ProductFields["trailwatch/Benchmark"] = "CIS AWS Foundations Benchmark " + r.Benchmark
+			f.ProductFields["trailwatch/Benchmark"] = CIS + " " + r.Benchmark
 		}
 		if res.Status == Waived && res.Waiver != nil {
 			f.Workflow = &asffWorkflow{Status: "SUPPRESSED"}
@@ -194,10 +190,7 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 		}
 		findings = append(findings, f)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(findings)
+	return WriteJSON(w, findings)
 }
 
 // requirements are a control's places in the CIS benchmark as Security Hub

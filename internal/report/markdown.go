@@ -46,7 +46,7 @@ func (m Markdown) Render(w io.Writer, r *Report) error {
 	fmt.Fprintf(&b, "## trailwatch: %s\n\n", mdEscape(summaryLine(r)))
 	var about []string
 	if r.Benchmark != "" {
-		about = append(about, "CIS AWS Foundations Benchmark "+mdEscape(r.Benchmark))
+		about = append(about, CIS+" "+mdEscape(r.Benchmark))
 	}
 	if r.Strict {
 		about = append(about, "strict reading")
@@ -213,7 +213,7 @@ func accountsWorstFirst(r *Report) []string {
 // else its own id.
 func controlLabel(c Control, benchmark string) string {
 	for _, f := range c.Frameworks {
-		if f.Name == "CIS AWS Foundations Benchmark" && slices.Contains(f.Versions, benchmark) {
+		if f.Name == CIS && slices.Contains(f.Versions, benchmark) {
 			return f.ID
 		}
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -144,10 +143,7 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 		}
 		when = t.UnixMilli()
 	}
-	controls := map[string]Control{}
-	for _, c := range r.ControlList() {
-		controls[c.ID] = c
-	}
+	controls := r.controlsByID()
 	events := make([]ocsfEvent, 0, len(r.Results))
 	for _, res := range r.Results {
 		c := controls[res.ControlID]
@@ -195,7 +191,7 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 				UID:         fmt.Sprintf("trailwatch/%s/%s", res.AccountID, res.ControlID),
 				Title:       firstNonEmpty(res.Title, c.Title, res.ControlID),
 				Desc:        res.Reason,
-				Types:       []string{"CIS AWS Foundations Benchmark"},
+				Types:       []string{CIS},
 				CreatedTime: when,
 			},
 			Compliance: ocsfCompliance{Control: res.ControlID, Standards: standards, Requirements: requirements, StatusID: st.compliance, Status: st.complianceName},
@@ -208,10 +204,7 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 		}
 		events = append(events, e)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(events)
+	return WriteJSON(w, events)
 }
 
 // ocsfStandards are the standards a control belongs to, CIS by the version
@@ -243,7 +236,7 @@ func ocsfStandards(fs []Framework, benchmark string) (standards, requirements []
 		}
 	}
 	if standards == nil {
-		standards = []string{strings.TrimSpace("CIS AWS Foundations Benchmark " + benchmark)}
+		standards = []string{strings.TrimSpace(CIS + " " + benchmark)}
 	}
 	return standards, requirements
 }

@@ -131,6 +131,9 @@ type Control struct {
 	Remediation string      `json:"remediation,omitempty"`
 }
 
+// CIS is how controls and reports name the CIS AWS Foundations Benchmark.
+const CIS = "CIS AWS Foundations Benchmark"
+
 // Framework is a place a control appears in a compliance framework.
 type Framework struct {
 	Name     string   `json:"name"`               // "CIS AWS Foundations Benchmark"
@@ -223,6 +226,15 @@ func (r *Report) ControlList() []Control {
 	}
 	slices.SortFunc(out, func(a, b Control) int { return strings.Compare(a.ID, b.ID) })
 	return out
+}
+
+// controlsByID is ControlList by control id.
+func (r *Report) controlsByID() map[string]Control {
+	m := map[string]Control{}
+	for _, c := range r.ControlList() {
+		m[c.ID] = c
+	}
+	return m
 }
 
 // ExitCode is what a CI gate needs: 0 when every control passed, 1 when at

@@ -3,7 +3,6 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -48,17 +47,14 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 	}
 	props := sarif.Properties{"snapshots": r.Snapshots}
 	if r.Benchmark != "" {
-		props["benchmark"] = "CIS AWS Foundations Benchmark " + r.Benchmark
+		props["benchmark"] = CIS + " " + r.Benchmark
 	}
 	if r.CollectedAt != "" {
 		props["collected_at"] = r.CollectedAt
 	}
 	run.Properties = props
 	log.AddRun(run)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	return WriteJSON(w, log)
 }
 
 func sarifRule(c Control) *sarif.ReportingDescriptor {
