@@ -60,10 +60,8 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 	if *concurrency < 1 || *maxAttempts < 1 {
 		return usageError("--concurrency and --max-attempts must be at least 1")
 	}
-	if *output != "-" {
-		if err := checkOutput(*output); err != nil {
-			return usageError("-o: %v", err)
-		}
+	if err := checkDashO(*output); err != nil {
+		return err
 	}
 	if err := collector.CheckRegions(regions); err != nil {
 		return usageError("--%v", err)
@@ -172,11 +170,7 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
 	}
-	if *output == "-" {
-		if _, err := s.stdout.Write(data); err != nil {
-			return fmt.Errorf("write snapshot: %w", err)
-		}
-	} else if err := snapshot.WriteFileAtomic(*output, data); err != nil {
+	if err := writeOutput(*output, data, s.stdout, "snapshot"); err != nil {
 		return err
 	}
 

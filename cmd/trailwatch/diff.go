@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/trailwatch/trailwatch/internal/diff"
@@ -39,13 +40,11 @@ func runDiff(ctx context.Context, args []string, s streams) error {
 		fs.Usage()
 		return usageError("diff takes two snapshots, OLD NEW, or --old FILE... and --new FILE...")
 	}
-	if !strings.Contains(" "+strings.Join(diff.Formats, " ")+" ", " "+*format+" ") {
+	if !slices.Contains(diff.Formats, *format) {
 		return usageError("--format %q: use one of %s", *format, strings.Join(diff.Formats, ", "))
 	}
-	if *output != "" && *output != "-" {
-		if err := checkOutput(*output); err != nil {
-			return usageError("-o: %v", err)
-		}
+	if err := checkDashO(*output); err != nil {
+		return err
 	}
 	for _, p := range append(append([]string{}, olds...), news...) {
 		if p == "-" {
@@ -85,12 +84,8 @@ func runDiff(ctx context.Context, args []string, s streams) error {
 	if err := diff.Render(&buf, d, *format); err != nil {
 		return err
 	}
-	if *output != "" && *output != "-" {
-		if err := snapshot.WriteFileAtomic(*output, buf.Bytes()); err != nil {
-			return err
-		}
-	} else if _, err := s.stdout.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("write diff: %w", err)
+	if err := writeOutput(*output, buf.Bytes(), s.stdout, "diff"); err != nil {
+		return err
 	}
 	if code := d.ExitCode(); code != exitOK {
 		return silentExit(code)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -60,10 +59,8 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return err
 	}
-	if *output != "" && *output != "-" {
-		if err := checkOutput(*output); err != nil {
-			return usageError("-o: %v", err)
-		}
+	if err := checkDashO(*output); err != nil {
+		return err
 	}
 	today, err := parseToday(*todayFlag)
 	if err != nil {
@@ -122,12 +119,8 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 			return err
 		}
 	}
-	if *output != "" && *output != "-" {
-		if err := snapshot.WriteFileAtomic(*output, buf.Bytes()); err != nil {
-			return err
-		}
-	} else if _, err := s.stdout.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	if err := writeOutput(*output, buf.Bytes(), s.stdout, "report"); err != nil {
+		return err
 	}
 	if code := rep.ExitCode(); code != exitOK {
 		return silentExit(code)
@@ -255,27 +248,4 @@ func parseReports(specs []string, opts report.Options) ([]extraReport, error) {
 		out = append(out, extraReport{format: format, path: path, renderer: r})
 	}
 	return out, nil
-}
-
-// checkOutput tells, before any work, whether a report or snapshot can be
-// written to path: not a directory, and a file can be created beside it (a
-// device or FIFO such as /dev/null is written in place and needs no more).
-func checkOutput(path string) error {
-	if fi, err := os.Stat(path); err == nil {
-		if fi.IsDir() {
-			return fmt.Errorf("%s is a directory", path)
-		}
-		if !fi.Mode().IsRegular() {
-			return nil
-		}
-		if target, err := filepath.EvalSymlinks(path); err == nil {
-			path = target
-		}
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".check-*")
-	if err != nil {
-		return fmt.Errorf("cannot write there: %w", err)
-	}
-	f.Close()
-	return os.Remove(f.Name())
 }

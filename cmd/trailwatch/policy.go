@@ -109,11 +109,7 @@ func runPolicyCapabilities(args []string, s streams) error {
 	if err != nil {
 		return err
 	}
-	if *output != "" && *output != "-" {
-		return snapshot.WriteFileAtomic(*output, data)
-	}
-	_, err = s.stdout.Write(data)
-	return err
+	return writeOutput(*output, data, s.stdout, "capabilities")
 }
 
 func runPolicyList(args []string, s streams) error {
