@@ -185,7 +185,7 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 			regionsRead += len(a.Regions)
 		}
 		fmt.Fprintf(s.stderr, "trailwatch: read %s and %s with %d calls", plural(len(snap.Accounts), "account"), plural(regionsRead, "region"), calls)
-		if *output != "-" {
+		if !toStdout(*output) {
 			fmt.Fprintf(s.stderr, "; wrote %s", *output)
 		}
 		fmt.Fprintln(s.stderr)

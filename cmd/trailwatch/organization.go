@@ -144,7 +144,6 @@ type progress struct {
 	mu      sync.Mutex
 	bar     *progressbar.ProgressBar
 	lines   bool
-	last    collector.Progress
 	started time.Time
 }
 
@@ -173,7 +172,6 @@ func newProgress(w io.Writer, quiet, terminal bool, accounts int) *progress {
 func (p *progress) update(pr collector.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.last = pr
 	if p.bar != nil {
 		p.bar.Describe(fmt.Sprintf("collecting: %d calls, %d failed", pr.Calls, pr.Failed))
 	}
