@@ -221,20 +221,21 @@ func regionChanges(acct, partition string, or, nr *snapshot.Region) []Change {
 	return out
 }
 
-func accountsByID(s *snapshot.Snapshot) map[string]*snapshot.Account {
-	m := map[string]*snapshot.Account{}
-	for i := range s.Accounts {
-		m[s.Accounts[i].AccountID] = &s.Accounts[i]
+// byKey indexes the elements of s by key, pointing into s.
+func byKey[T any](s []T, key func(*T) string) map[string]*T {
+	m := make(map[string]*T, len(s))
+	for i := range s {
+		m[key(&s[i])] = &s[i]
 	}
 	return m
 }
 
+func accountsByID(s *snapshot.Snapshot) map[string]*snapshot.Account {
+	return byKey(s.Accounts, func(a *snapshot.Account) string { return a.AccountID })
+}
+
 func regionsByName(a *snapshot.Account) map[string]*snapshot.Region {
-	m := map[string]*snapshot.Region{}
-	for i := range a.Regions {
-		m[a.Regions[i].Region] = &a.Regions[i]
-	}
-	return m
+	return byKey(a.Regions, func(r *snapshot.Region) string { return r.Region })
 }
 
 func trailsByARN(a *snapshot.Account) map[string]*snapshot.Trail {
@@ -298,19 +299,11 @@ func patterns(fs []*snapshot.MetricFilter) string {
 }
 
 func alarms(r *snapshot.Region) map[string]*snapshot.MetricAlarm {
-	m := map[string]*snapshot.MetricAlarm{}
-	for i := range r.MetricAlarms {
-		m[r.MetricAlarms[i].AlarmName] = &r.MetricAlarms[i]
-	}
-	return m
+	return byKey(r.MetricAlarms, func(a *snapshot.MetricAlarm) string { return a.AlarmName })
 }
 
 func topics(r *snapshot.Region) map[string]*snapshot.Topic {
-	m := map[string]*snapshot.Topic{}
-	for i := range r.Topics {
-		m[r.Topics[i].TopicArn] = &r.Topics[i]
-	}
-	return m
+	return byKey(r.Topics, func(t *snapshot.Topic) string { return t.TopicArn })
 }
 
 // alarmID is an alarm as results name it: its ARN, else its name.
