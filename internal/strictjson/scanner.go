@@ -156,9 +156,6 @@ func (s *Scanner) ensure(n int) bool {
 // Position is the line and column of the next unread byte.
 func (s *Scanner) Position() (line, col int) { return s.line, s.pos - s.lineStart + 1 }
 
-// Offset is the offset of the next unread byte in the input.
-func (s *Scanner) Offset() int64 { return s.consumed + int64(s.pos) }
-
 // Err is why a stream stopped before its text did (a read error, the size
 // limit), or nil when it did not.
 func (s *Scanner) Err() error {
