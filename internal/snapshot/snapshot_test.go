@@ -403,14 +403,20 @@ func TestReadSpecialFiles(t *testing.T) {
 		t.Fatal("reading a FIFO without a writer hangs")
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { _, err := ReadContext(ctx, fifo); done <- err }()
-	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // waits for the reader
+	// The stalled writer is opened read-write, which on Linux does not wait
+	// for a reader: opening it write-only would wait for ReadContext, which
+	// may already have found no writer, read the FIFO as empty and gone.
+	w, err := os.OpenFile(fifo, os.O_RDWR, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	w.Write([]byte(`{"format_version": 1, `))
+	if _, err := w.Write([]byte(`{"format_version": 1, `)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { _, err := ReadContext(ctx, fifo); done <- err }()
+	time.Sleep(100 * time.Millisecond) // let the read start and wait; it gives up either way
 	cancel()
 	select {
 	case err := <-done:
