@@ -510,7 +510,7 @@ func TestWriteFileAtomicSpecialFiles(t *testing.T) {
 		b, _ := io.ReadAll(f)
 		got <- string(b)
 	}()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		err := WriteFileAtomic(fifo, []byte("through the fifo"))
 		if err == nil {
