@@ -478,9 +478,6 @@ func (n *node) outOfRange(f float64) string {
 }
 
 func (d *decoder) object(n *node, v reflect.Value, line, col int) error {
-	if err := d.s.BeginObject(); err != nil {
-		return d.syntax(err)
-	}
 	if n.placed {
 		var at []int
 		for _, p := range d.path {
@@ -498,26 +495,13 @@ func (d *decoder) object(n *node, v reflect.Value, line, col int) error {
 		seen = make([]bool, len(n.order))
 	}
 	var others map[string]bool
-	for first := true; ; first = false {
-		key, ok, err := d.s.NextKey(first)
-		if err != nil {
-			return d.syntax(err)
-		}
-		if !ok {
-			break
-		}
-		kl, kc := d.s.KeyPosition()
-		d.path = append(d.path, pathStep{key: key, index: -1})
+	err := d.members(func(key string, kl, kc int) error {
 		if f, ok := n.fields[key]; ok {
 			if seen[f.seen] {
 				return d.fail(kl, kc, "%s", strictjson.DuplicateKey(key))
 			}
 			seen[f.seen] = true
-			if err := d.value(f.node, v.Field(f.index)); err != nil {
-				return err
-			}
-			d.path = d.path[:len(d.path)-1]
-			continue
+			return d.value(f.node, v.Field(f.index))
 		}
 		for _, f := range n.order {
 			if strings.EqualFold(key, f.name) {
@@ -537,7 +521,10 @@ func (d *decoder) object(n *node, v reflect.Value, line, col int) error {
 		if err := d.s.Skip(strictjson.Root); err != nil {
 			return d.syntax(err)
 		}
-		d.path = d.path[:len(d.path)-1]
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for _, r := range n.required {
 		if !seen[n.fields[r].seen] {
@@ -553,20 +540,8 @@ func (d *decoder) object(n *node, v reflect.Value, line, col int) error {
 }
 
 func (d *decoder) mapObject(n *node, v reflect.Value) error {
-	if err := d.s.BeginObject(); err != nil {
-		return d.syntax(err)
-	}
 	m := reflect.MakeMap(v.Type())
-	for first := true; ; first = false {
-		key, ok, err := d.s.NextKey(first)
-		if err != nil {
-			return d.syntax(err)
-		}
-		if !ok {
-			break
-		}
-		kl, kc := d.s.KeyPosition()
-		d.path = append(d.path, pathStep{key: key, index: -1})
+	err := d.members(func(key string, kl, kc int) error {
 		if m.MapIndex(reflect.ValueOf(key)).IsValid() {
 			return d.fail(kl, kc, "%s", strictjson.DuplicateKey(key))
 		}
@@ -575,10 +550,36 @@ func (d *decoder) mapObject(n *node, v reflect.Value) error {
 			return err
 		}
 		m.SetMapIndex(reflect.ValueOf(key), elem)
-		d.path = d.path[:len(d.path)-1]
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	v.Set(m)
 	return nil
+}
+
+// members reads an object, calling each for every key (with where it
+// stands) to read the value after it; the path names the key meanwhile.
+func (d *decoder) members(each func(key string, line, col int) error) error {
+	if err := d.s.BeginObject(); err != nil {
+		return d.syntax(err)
+	}
+	for first := true; ; first = false {
+		key, ok, err := d.s.NextKey(first)
+		if err != nil {
+			return d.syntax(err)
+		}
+		if !ok {
+			return nil
+		}
+		kl, kc := d.s.KeyPosition()
+		d.path = append(d.path, pathStep{key: key, index: -1})
+		if err := each(key, kl, kc); err != nil {
+			return err
+		}
+		d.path = d.path[:len(d.path)-1]
+	}
 }
 
 func (d *decoder) array(n *node, v reflect.Value) error {
