@@ -17,6 +17,10 @@ import (
 // does not parse is something a policy reports ("the filter is broken"),
 // not a failed evaluation: cwlogs.filter_error tells a policy why, and
 // cwlogs.filter_matches is false for such a pattern.
+// logEvent is a log event as the built-ins take it: an object (a JSON log
+// event such as a CloudTrail record) or a string (the raw message).
+var logEvent = types.NewAny(types.NewObject(nil, types.NewDynamicProperty(types.S, types.A)), types.S)
+
 var (
 	filterMatchesDecl = &rego.Function{
 		Name: "cwlogs.filter_matches",
@@ -26,7 +30,7 @@ var (
 		Decl: types.NewFunction(
 			types.Args(
 				types.Named("pattern", types.S).Description("the filter pattern, as PutMetricFilter takes it"),
-				types.Named("event", types.NewAny(types.NewObject(nil, types.NewDynamicProperty(types.S, types.A)), types.S)).Description("the log event"),
+				types.Named("event", logEvent).Description("the log event"),
 			),
 			types.Named("result", types.B).Description("true when the pattern matches the event"),
 		),
@@ -57,7 +61,7 @@ var (
 		Decl: types.NewFunction(
 			types.Args(
 				types.Named("pattern", types.S).Description("the filter pattern"),
-				types.Named("events", types.NewArray(nil, types.NewAny(types.NewObject(nil, types.NewDynamicProperty(types.S, types.A)), types.S))).Description("the log events"),
+				types.Named("events", types.NewArray(nil, logEvent)).Description("the log events"),
 			),
 			types.Named("misses", types.NewArray(nil, types.N)).Description("indices of the events the pattern does not match"),
 		),

@@ -341,6 +341,17 @@ func benchmarkVersions(docs map[string]any) ([]string, error) {
 // names a problem.
 const ProblemsRule = "problems"
 
+// query is a Rego query on the compiled policies and their data, with
+// trailwatch's built-ins, whose errors end the query.
+func (p *Policies) query(q string) *rego.Rego {
+	return rego.New(append([]func(*rego.Rego){
+		rego.Query(q),
+		rego.Compiler(p.compiler),
+		rego.Store(p.store),
+		rego.StrictBuiltinErrors(true),
+	}, regoOptions()...)...)
+}
+
 // checkData asks each control that defines ProblemsRule what is wrong with
 // its data, and refuses the policies, naming the control's data file, if
 // anything is.
@@ -351,13 +362,7 @@ func (p *Policies) checkData(ctx context.Context) error {
 		if len(p.compiler.GetRules(ref)) == 0 {
 			continue
 		}
-		opts := append([]func(*rego.Rego){
-			rego.Query(ref.String()),
-			rego.Compiler(p.compiler),
-			rego.Store(p.store),
-			rego.StrictBuiltinErrors(true),
-		}, regoOptions()...)
-		rs, err := rego.New(opts...).Eval(ctx)
+		rs, err := p.query(ref.String()).Eval(ctx)
 		if err != nil {
 			return &PolicyError{Problems: append([]string{fmt.Sprintf("%s: control %s: checking its data:", c.Location, c.ID)}, problems(err)...)}
 		}

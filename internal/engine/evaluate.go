@@ -82,13 +82,7 @@ func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, erro
 	for _, c := range e.controls {
 		members = append(members, fmt.Sprintf("%s: [r | r := data.%s.%s]", strconv.Quote(c.ID), c.Package, ResultRule))
 	}
-	opts := append([]func(*rego.Rego){
-		rego.Query("results := {" + strings.Join(members, ", ") + "}"),
-		rego.Compiler(p.compiler),
-		rego.Store(p.store),
-		rego.StrictBuiltinErrors(true),
-	}, regoOptions()...)
-	q, err := rego.New(opts...).PrepareForEval(ctx)
+	q, err := p.query("results := {" + strings.Join(members, ", ") + "}").PrepareForEval(ctx)
 	if err != nil {
 		return nil, &PolicyError{Problems: append([]string{"prepare the controls' query:"}, problems(err)...)}
 	}
