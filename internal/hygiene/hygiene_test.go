@@ -53,6 +53,8 @@ func TestImportBoundaries(t *testing.T) {
 		{pkg: mod + "internal/snapshot", stdOnly: true, allowed: []string{mod + "internal/strictjson", mod + "internal/filterpattern"}},
 		{pkg: mod + "internal/strictjson", stdOnly: true},
 		{pkg: mod + "internal/filterpattern", stdOnly: true},
+		{pkg: mod + "internal/snsfilter", stdOnly: true},
+		{pkg: mod + "internal/awsarn", stdOnly: true},
 		{pkg: mod + "policies", stdOnly: true},
 		{pkg: mod + "collector", forbidden: []string{"github.com/open-policy-agent/"}},
 		{pkg: mod + "internal/synth", stdOnly: true, allowed: []string{mod + "internal/snapshot", mod + "internal/strictjson", mod + "internal/filterpattern", mod + "policies"}},

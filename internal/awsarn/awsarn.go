@@ -1,0 +1,51 @@
+// Package awsarn owns Amazon Resource Names: split, built and compared in
+// one place (arn:partition:service:region:account-id:resource).
+package awsarn
+
+import "strings"
+
+// ARN is an Amazon Resource Name split into its parts. Resource keeps
+// everything after the account, colons and slashes included
+// ("log-group:name:*", "trail/main", "alarm:name").
+type ARN struct {
+	Partition, Service, Region, Account, Resource string
+}
+
+// Parse splits an ARN; ok is false for anything that is not one (fewer
+// than six colon-separated parts, or no "arn" prefix).
+func Parse(s string) (ARN, bool) {
+	p := strings.SplitN(s, ":", 6)
+	if len(p) != 6 || p[0] != "arn" || p[1] == "" || p[2] == "" {
+		return ARN{}, false
+	}
+	return ARN{Partition: p[1], Service: p[2], Region: p[3], Account: p[4], Resource: p[5]}, true
+}
+
+// String builds the ARN back.
+func (a ARN) String() string {
+	return strings.Join([]string{"arn", a.Partition, a.Service, a.Region, a.Account, a.Resource}, ":")
+}
+
+// Account is the account id an ARN names, or "" when s is not an ARN.
+func Account(s string) string {
+	a, _ := Parse(s)
+	return a.Account
+}
+
+// LogGroup reads arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME[:*]; ok
+// is false when s names no log group.
+func LogGroup(s string) (region, account, name string, ok bool) {
+	a, ok := Parse(s)
+	if !ok || a.Service != "logs" {
+		return "", "", "", false
+	}
+	rest, ok := strings.CutPrefix(a.Resource, "log-group:")
+	if !ok {
+		return "", "", "", false
+	}
+	name, _, _ = strings.Cut(rest, ":")
+	if name == "" || a.Region == "" {
+		return "", "", "", false
+	}
+	return a.Region, a.Account, name, true
+}
