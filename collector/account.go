@@ -3,7 +3,6 @@ package collector
 import (
 	"context"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/trailwatch/trailwatch/internal/snapshot"
@@ -12,9 +11,11 @@ import (
 // accountRun reads one account. Regions are read once each, on demand:
 // those the user listed, then those the evidence chain leads to.
 type accountRun struct {
-	r   *run
-	api API
-	id  string
+	r         *run
+	api       API
+	target    Target
+	id        string
+	callerArn string
 
 	mu      sync.Mutex
 	regions map[string]*regionRun
@@ -31,8 +32,10 @@ type regionRun struct {
 	data   snapshot.Region
 }
 
-func (r *run) account(ctx context.Context, t Target) snapshot.Account {
-	a := &accountRun{r: r, api: t.API, regions: map[string]*regionRun{}, done: map[string]bool{}}
+// account reads one account as far as its own evidence leads; what it
+// leads to in other accounts of the run is read afterwards (crossAccount).
+func (r *run) account(ctx context.Context, t Target) *accountRun {
+	a := &accountRun{r: r, api: t.API, regions: map[string]*regionRun{}, done: map[string]bool{}, target: t}
 	bootstrap := r.opts.BootstrapRegion
 	if bootstrap == "" && len(r.opts.Regions) > 0 {
 		bootstrap = r.opts.Regions[0]
@@ -40,10 +43,10 @@ func (r *run) account(ctx context.Context, t Target) snapshot.Account {
 
 	id, arn, failure := a.identity(ctx, bootstrap, t)
 	if failure != nil {
-		acc := snapshot.Account{AccountID: t.Account, Regions: []snapshot.Region{}, Errors: []snapshot.CallError{*failure}}
-		return acc
+		a.errors = append(a.errors, *failure)
+		return a
 	}
-	a.id = id
+	a.id, a.callerArn = id, arn
 
 	regions := slices.Clone(r.opts.Regions)
 	if r.opts.AllRegions {
@@ -68,10 +71,18 @@ func (r *run) account(ctx context.Context, t Target) snapshot.Account {
 		a.follow(ctx)
 	})
 	a.follow(ctx)
+	return a
+}
 
-	acc := snapshot.Account{AccountID: a.id, CallerArn: arn, Errors: a.errors}
+// record is what was read in the account, for the snapshot. An account
+// whose identity is unknown is filed under the account its role names.
+func (a *accountRun) record() snapshot.Account {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.id == "" {
+		return snapshot.Account{AccountID: a.target.Account, Regions: []snapshot.Region{}, Errors: a.errors}
+	}
+	acc := snapshot.Account{AccountID: a.id, CallerArn: a.callerArn, Errors: a.errors}
 	for _, reg := range a.regions {
 		acc.Regions = append(acc.Regions, reg.data)
 	}
@@ -86,6 +97,7 @@ func (a *accountRun) follow(ctx context.Context) {
 		n := a.read(ctx, a.pendingTrails, a.readTrail)
 		n += a.read(ctx, a.pendingLogGroups, a.readLogGroup)
 		n += a.read(ctx, a.pendingTopics, a.readTopic)
+		n += a.read(ctx, a.pendingKeys, a.readKey)
 		if n == 0 {
 			return
 		}
@@ -166,13 +178,4 @@ func (a *accountRun) fail(region string, e *snapshot.CallError) {
 		return
 	}
 	a.errors = append(a.errors, *e)
-}
-
-// arnParts splits arn:partition:service:region:account:resource.
-func arnParts(arn string) (service, region, account, resource string, ok bool) {
-	p := strings.SplitN(arn, ":", 6)
-	if len(p) != 6 || p[0] != "arn" {
-		return "", "", "", "", false
-	}
-	return p[2], p[3], p[4], p[5], true
 }

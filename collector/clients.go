@@ -10,6 +10,7 @@ import (
 	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
@@ -35,7 +36,13 @@ type CloudWatchAPI interface {
 
 type SNSAPI interface {
 	GetTopicAttributes(context.Context, *sns.GetTopicAttributesInput, ...func(*sns.Options)) (*sns.GetTopicAttributesOutput, error)
+	GetSubscriptionAttributes(context.Context, *sns.GetSubscriptionAttributesInput, ...func(*sns.Options)) (*sns.GetSubscriptionAttributesOutput, error)
 	sns.ListSubscriptionsByTopicAPIClient
+}
+
+type KMSAPI interface {
+	DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
+	GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
 }
 
 type STSAPI interface {
@@ -52,6 +59,7 @@ type API interface {
 	Logs(region string) LogsAPI
 	CloudWatch(region string) CloudWatchAPI
 	SNS(region string) SNSAPI
+	KMS(region string) KMSAPI
 	STS(region string) STSAPI
 	EC2(region string) EC2API
 }
@@ -108,6 +116,12 @@ func (s *SDK) CloudWatch(region string) CloudWatchAPI {
 func (s *SDK) SNS(region string) SNSAPI {
 	return client(s, "sns", region, func() *sns.Client {
 		return sns.NewFromConfig(s.cfg, func(o *sns.Options) { o.Region = region })
+	})
+}
+
+func (s *SDK) KMS(region string) KMSAPI {
+	return client(s, "kms", region, func() *kms.Client {
+		return kms.NewFromConfig(s.cfg, func(o *kms.Options) { o.Region = region })
 	})
 }
 

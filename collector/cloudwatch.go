@@ -57,6 +57,7 @@ func convertAlarm(m cwtypes.MetricAlarm) snapshot.MetricAlarm {
 		Threshold:                        m.Threshold,
 		ComparisonOperator:               string(m.ComparisonOperator),
 		TreatMissingData:                 aws.ToString(m.TreatMissingData),
+		Unit:                             string(m.Unit),
 		ThresholdMetricId:                aws.ToString(m.ThresholdMetricId),
 		EvaluateLowSampleCountPercentile: aws.ToString(m.EvaluateLowSampleCountPercentile),
 	}

@@ -123,18 +123,18 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*snapshot.Sna
 		stats: map[string]int{},
 	}
 	r.progress.Accounts = len(targets)
-	accounts := make([]snapshot.Account, len(targets))
+	runs := make([]*accountRun, len(targets))
 	var wg sync.WaitGroup
 	for i, t := range targets {
 		wg.Go(func() {
-			accounts[i] = r.account(ctx, t)
+			runs[i] = r.account(ctx, t)
 			var done, total int
 			r.update(func(p *Progress) {
 				p.AccountsDone++
 				done, total = p.AccountsDone, p.Accounts
 			})
 			if opts.AccountDone != nil && ctx.Err() == nil {
-				a := accounts[i]
+				a := runs[i].record()
 				failed := len(a.Errors)
 				for _, reg := range a.Regions {
 					failed += len(reg.Errors)
@@ -144,8 +144,13 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*snapshot.Sna
 		})
 	}
 	wg.Wait()
+	crossAccount(ctx, runs)
 	if err := ctx.Err(); err != nil {
 		return nil, Stats{}, err
+	}
+	accounts := make([]snapshot.Account, len(runs))
+	for i, a := range runs {
+		accounts[i] = a.record()
 	}
 	for _, a := range accounts {
 		if a.AccountID == "" {

@@ -20,6 +20,8 @@ import (
 	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -38,6 +40,10 @@ type fake struct {
 	filters  map[string][][]cwltypes.MetricFilter // "region/log group" -> pages
 	alarms   map[string][][]cwtypes.MetricAlarm   // region -> pages
 	subs     map[string][][]snstypes.Subscription // topic ARN -> pages
+	topics   map[string]map[string]string         // topic ARN -> extra attributes
+	subAttrs map[string]map[string]string         // subscription ARN -> attributes
+	keys     map[string]kmstypes.KeyMetadata      // "region reference" -> DescribeKey
+	policies map[string]string                    // key ARN -> GetKeyPolicy
 	regions  []string
 	failures map[string]error
 	delay    time.Duration
@@ -86,6 +92,7 @@ func (f *fake) CloudTrail(r string) CloudTrailAPI { return regional{f, r} }
 func (f *fake) Logs(r string) LogsAPI             { return regional{f, r} }
 func (f *fake) CloudWatch(r string) CloudWatchAPI { return regional{f, r} }
 func (f *fake) SNS(r string) SNSAPI               { return regional{f, r} }
+func (f *fake) KMS(r string) KMSAPI               { return regional{f, r} }
 func (f *fake) STS(r string) STSAPI               { return regional{f, r} }
 func (f *fake) EC2(r string) EC2API               { return regional{f, r} }
 
@@ -151,7 +158,44 @@ func (r regional) GetTopicAttributes(_ context.Context, in *sns.GetTopicAttribut
 	if err := r.f.enter("GetTopicAttributes", r.region); err != nil {
 		return nil, err
 	}
-	return &sns.GetTopicAttributesOutput{Attributes: map[string]string{"TopicArn": aws.ToString(in.TopicArn)}}, nil
+	attrs := map[string]string{"TopicArn": aws.ToString(in.TopicArn)}
+	for k, v := range r.f.topics[aws.ToString(in.TopicArn)] {
+		attrs[k] = v
+	}
+	return &sns.GetTopicAttributesOutput{Attributes: attrs}, nil
+}
+
+func (r regional) GetSubscriptionAttributes(_ context.Context, in *sns.GetSubscriptionAttributesInput, _ ...func(*sns.Options)) (*sns.GetSubscriptionAttributesOutput, error) {
+	if err := r.f.enter("GetSubscriptionAttributes", r.region); err != nil {
+		return nil, err
+	}
+	attrs := map[string]string{"SubscriptionArn": aws.ToString(in.SubscriptionArn), "Endpoint": "a@example.com"}
+	for k, v := range r.f.subAttrs[aws.ToString(in.SubscriptionArn)] {
+		attrs[k] = v
+	}
+	return &sns.GetSubscriptionAttributesOutput{Attributes: attrs}, nil
+}
+
+func (r regional) DescribeKey(_ context.Context, in *kms.DescribeKeyInput, _ ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	if err := r.f.enter("DescribeKey", r.region); err != nil {
+		return nil, err
+	}
+	m, ok := r.f.keys[r.region+" "+aws.ToString(in.KeyId)]
+	if !ok {
+		return nil, apiError("KMS", "DescribeKey", 400, "NotFoundException", "Key not found")
+	}
+	return &kms.DescribeKeyOutput{KeyMetadata: &m}, nil
+}
+
+func (r regional) GetKeyPolicy(_ context.Context, in *kms.GetKeyPolicyInput, _ ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	if err := r.f.enter("GetKeyPolicy", r.region); err != nil {
+		return nil, err
+	}
+	p, ok := r.f.policies[aws.ToString(in.KeyId)]
+	if !ok {
+		return nil, apiError("KMS", "GetKeyPolicy", 400, "NotFoundException", "Key not found")
+	}
+	return &kms.GetKeyPolicyOutput{Policy: aws.String(p), PolicyName: in.PolicyName}, nil
 }
 
 func (r regional) ListSubscriptionsByTopic(_ context.Context, in *sns.ListSubscriptionsByTopicInput, _ ...func(*sns.Options)) (*sns.ListSubscriptionsByTopicOutput, error) {

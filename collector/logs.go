@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
+	"github.com/trailwatch/trailwatch/internal/awsarn"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
@@ -93,16 +94,8 @@ type accountLogGroup struct {
 
 // logGroupOf reads arn:aws:logs:REGION:ACCOUNT:log-group:NAME[:*].
 func logGroupOf(arn string) (accountLogGroup, bool) {
-	service, region, account, resource, ok := arnParts(arn)
-	if !ok || service != "logs" {
-		return accountLogGroup{}, false
-	}
-	rest, ok := strings.CutPrefix(resource, "log-group:")
+	region, account, name, ok := awsarn.LogGroup(arn)
 	if !ok {
-		return accountLogGroup{}, false
-	}
-	name, _, _ := strings.Cut(rest, ":")
-	if name == "" || region == "" {
 		return accountLogGroup{}, false
 	}
 	return accountLogGroup{logGroupRef{region, name}, account}, true

@@ -91,13 +91,15 @@ func TestIAMPolicy(t *testing.T) {
 	t.Cleanup(s.Stop)
 	root := moto.NewCLI(s.URL, "us-east-1")
 	t.Cleanup(root.Close)
-	if _, err := root.Remediate(ctx, moto.Account{}); err != nil {
+	// The topic is encrypted, so that the key's calls are made too.
+	if _, err := root.Remediate(ctx, moto.Account{TopicKey: "customer"}); err != nil {
 		t.Fatal(err)
 	}
 	policy := readmePolicy(t)
 	acts := actions(t, policy)
 	for _, want := range []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
-		"logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic"} {
+		"logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic",
+		"sns:GetSubscriptionAttributes", "kms:DescribeKey", "kms:GetKeyPolicy"} {
 		if !slices.Contains(acts, want) {
 			t.Errorf("README's policy lacks %s", want)
 		}
@@ -107,6 +109,7 @@ func TestIAMPolicy(t *testing.T) {
 	limited := slices.DeleteFunc(slices.Clone(acts), func(a string) bool { return strings.HasSuffix(a, ":DescribeAlarms") })
 	auditor := createUser(t, root, "auditor", withActions(policy, exact))
 	partial := createUser(t, root, "partial", withActions(policy, limited))
+	noKey := createUser(t, root, "nokey", withActions(policy, slices.DeleteFunc(slices.Clone(exact), func(a string) bool { return a == "kms:GetKeyPolicy" })))
 	if err := s.EnforceIAM(true); err != nil {
 		t.Fatal(err)
 	}
@@ -139,5 +142,17 @@ func TestIAMPolicy(t *testing.T) {
 	code, results := evaluate(t, path)
 	if r := results["123456789012"][trail45]; code != 2 || r.Status != "ERROR" {
 		t.Errorf("without DescribeAlarms: evaluate exit %d, %s %q; want ERROR", code, r.Status, r.Reason)
+	}
+
+	// Without kms:GetKeyPolicy the key's policy is unknown: the refusal is
+	// recorded, and every control says it cannot decide.
+	path = filepath.Join(t.TempDir(), "nokey.json")
+	code, _, stderr = trailwatch(t, noKey.Env(), "collect", "--endpoint-url", s.URL, "-o", path, "--region", "us-east-1", "--quiet")
+	if code != 1 || !strings.Contains(stderr, "GetKeyPolicy") {
+		t.Errorf("without GetKeyPolicy: collect exit %d, want 1\n%s", code, stderr)
+	}
+	code, results = evaluate(t, path)
+	if r := results["123456789012"][trail45]; code != 2 || r.Status != "ERROR" || !strings.Contains(r.Reason, "kms GetKeyPolicy") {
+		t.Errorf("without GetKeyPolicy: evaluate exit %d, %s %q; want ERROR naming the call", code, r.Status, r.Reason)
 	}
 }

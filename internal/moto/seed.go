@@ -46,6 +46,11 @@ type Account struct {
 	NoLogGroup     bool   // the trail delivers to no log group
 	FilterOn       string // put the filters on this log group instead of the trail's
 	NoSubscription bool   // nobody subscribes to the topic
+	// TopicKey encrypts the topic: "aws-managed" with alias/aws/sns, "customer" with
+	// a customer managed key whose policy lets CloudWatch use it,
+	// "customer-account-only" with one whose policy names the account
+	// alone (KMS's default policy); "" leaves the topic unencrypted.
+	TopicKey string
 	// Controls are the controls (directories under policies/controls) to
 	// remediate; empty means all of them.
 	Controls []string
@@ -159,6 +164,9 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 	if err := json.Unmarshal([]byte(out), &topic); err != nil {
 		return "", fmt.Errorf("create-topic answer: %w", err)
 	}
+	if err := c.encryptTopic(ctx, topic.TopicArn, a.TopicKey); err != nil {
+		return "", err
+	}
 	if !a.NoSubscription {
 		if _, err := run("sns", "subscribe", "--topic-arn", topic.TopicArn, "--protocol", "email", "--notification-endpoint", "security@example.com"); err != nil {
 			return "", err
@@ -174,6 +182,56 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 		}
 	}
 	return topic.TopicArn, nil
+}
+
+// KeyAlias names the customer managed key a seeded topic is encrypted
+// with.
+const KeyAlias = "alias/security-alerts"
+
+// CloudWatchKeyStatement is the statement SNS's guide asks a key policy to
+// hold for CloudWatch's alarms, with the account as the confused-deputy
+// guard.
+func CloudWatchKeyStatement(account string) string {
+	return `{"Sid":"AllowCloudWatchAlarmsToUseTheKey","Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"` + account + `"}}}`
+}
+
+// KeyPolicy is a key policy: the account's own statement (KMS's default)
+// and the extra statements given.
+func KeyPolicy(account string, extra ...string) string {
+	stmts := append([]string{`{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + account + `:root"},"Action":"kms:*","Resource":"*"}`}, extra...)
+	return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+}
+
+// encryptTopic sets the topic's KmsMasterKeyId as kind says (Account.TopicKey).
+func (c *CLI) encryptTopic(ctx context.Context, topic, kind string) error {
+	ref := ""
+	switch kind {
+	case "":
+		return nil
+	case "aws-managed":
+		ref = "alias/aws/sns"
+	case "customer", "customer-account-only":
+		policy := KeyPolicy(c.Account)
+		if kind == "customer" {
+			policy = KeyPolicy(c.Account, CloudWatchKeyStatement(c.Account))
+		}
+		out, err := c.Run(ctx, "kms", "create-key", "--description", "security alerts topic", "--policy", policy)
+		if err != nil {
+			return err
+		}
+		var key struct{ KeyMetadata struct{ KeyId string } }
+		if err := json.Unmarshal([]byte(out), &key); err != nil {
+			return fmt.Errorf("create-key answer: %w", err)
+		}
+		if _, err := c.Run(ctx, "kms", "create-alias", "--alias-name", KeyAlias, "--target-key-id", key.KeyMetadata.KeyId); err != nil {
+			return err
+		}
+		ref = KeyAlias
+	default:
+		return fmt.Errorf("unknown TopicKey %q", kind)
+	}
+	_, err := c.Run(ctx, "sns", "set-topic-attributes", "--topic-arn", topic, "--attribute-name", "KmsMasterKeyId", "--attribute-value", ref)
+	return err
 }
 
 // remediateControl puts one control's filter and alarm, as the benchmark's

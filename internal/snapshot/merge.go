@@ -18,11 +18,18 @@ type Source struct {
 // The merged collected_at is the latest of the inputs', and each account
 // and trail keeps the file and line it was read from (PlaceOf).
 func Merge(sources []Source) (*Snapshot, error) {
-	out := &Snapshot{FormatVersion: FormatVersion, Accounts: []Account{}, places: map[string]Place{}}
+	out := &Snapshot{FormatVersion: FormatVersion, Accounts: []Account{}, places: map[string]Place{}, collectedAt: map[string]string{}}
 	accounts := map[string]int{}
 	regions := map[[2]string]string{}
 	for _, src := range sources {
 		for _, a := range src.Snapshot.Accounts {
+			if c := src.Snapshot.CollectedAtOf(a.AccountID); c != "" {
+				later, err := laterTime(c, out.collectedAt[a.AccountID])
+				if err != nil {
+					return nil, &Error{File: src.Name, Path: "$.collected_at", Msg: err.Error()}
+				}
+				out.collectedAt[a.AccountID] = later
+			}
 			i, ok := accounts[a.AccountID]
 			if !ok {
 				i = len(out.Accounts)

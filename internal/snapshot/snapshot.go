@@ -26,6 +26,21 @@ type Snapshot struct {
 	// places are where accounts and trails were read, by account id and by
 	// account id and trail ARN; empty for a snapshot built in memory.
 	places map[string]Place
+	// collectedAt is when each account was read, by account id, for a
+	// snapshot merged from files read at different times; CollectedAt
+	// otherwise.
+	collectedAt map[string]string
+}
+
+// CollectedAtOf is when an account's evidence was read: the collected_at
+// of the file it came from (of the latest, when several hold it), or the
+// snapshot's own. Ages (of a trail's last delivery, say) are measured
+// against it, never against the clock.
+func (s *Snapshot) CollectedAtOf(account string) string {
+	if t, ok := s.collectedAt[account]; ok {
+		return t
+	}
+	return s.CollectedAt
 }
 
 // regionCode is the form of an AWS region code, as the schema gives it.
@@ -85,7 +100,10 @@ type Region struct {
 	LogGroups    []LogGroup    `json:"log_groups,omitempty"`
 	MetricAlarms []MetricAlarm `json:"metric_alarms"`
 	Topics       []Topic       `json:"topics,omitempty"`
-	Errors       []CallError   `json:"errors,omitempty"`
+	// KMSKeys are the customer managed keys the topics of this region's
+	// account are encrypted with, read in the key's own account and region.
+	KMSKeys []KMSKey    `json:"kms_keys,omitempty"`
+	Errors  []CallError `json:"errors,omitempty"`
 }
 
 // CallError is one AWS API call that failed, after retries.
@@ -106,7 +124,7 @@ type CallError struct {
 // failure to collect.
 func (e CallError) NotFound() bool {
 	switch e.ErrorCode {
-	case "NotFound", "ResourceNotFoundException", "TrailNotFoundException":
+	case "NotFound", "NotFoundException", "ResourceNotFoundException", "TrailNotFoundException":
 		return true
 	}
 	return false
@@ -232,6 +250,7 @@ type MetricAlarm struct {
 	Threshold                        *float64          `json:"Threshold,omitempty"`
 	ComparisonOperator               string            `json:"ComparisonOperator,omitempty"`
 	TreatMissingData                 string            `json:"TreatMissingData,omitempty"`
+	Unit                             string            `json:"Unit,omitempty"`
 	Metrics                          []MetricDataQuery `json:"Metrics,omitempty"`
 	ThresholdMetricId                string            `json:"ThresholdMetricId,omitempty"`
 	EvaluateLowSampleCountPercentile string            `json:"EvaluateLowSampleCountPercentile,omitempty"`
@@ -276,11 +295,44 @@ type Topic struct {
 
 // Subscription is as ListSubscriptionsByTopic returns it. SubscriptionArn
 // is "PendingConfirmation" until the endpoint confirms. Endpoint is
-// redacted unless the collector was asked to keep it.
+// redacted unless the collector was asked to keep it. Attributes is what
+// sns:GetSubscriptionAttributes returned for a confirmed subscription (its
+// FilterPolicy and FilterPolicyScope decide which notifications reach the
+// endpoint; its Endpoint is redacted too); absent when not asked or when
+// the call failed.
 type Subscription struct {
-	SubscriptionArn string `json:"SubscriptionArn"`
-	Protocol        string `json:"Protocol"`
-	Endpoint        string `json:"Endpoint,omitempty"`
-	Owner           string `json:"Owner,omitempty"`
-	TopicArn        string `json:"TopicArn,omitempty"`
+	SubscriptionArn string            `json:"SubscriptionArn"`
+	Protocol        string            `json:"Protocol"`
+	Endpoint        string            `json:"Endpoint,omitempty"`
+	Owner           string            `json:"Owner,omitempty"`
+	TopicArn        string            `json:"TopicArn,omitempty"`
+	Attributes      map[string]string `json:"Attributes,omitempty"`
+}
+
+// KMSKey is a KMS key a topic names in its KmsMasterKeyId, read where the
+// key lives: kms:DescribeKey's KeyMetadata and kms:GetKeyPolicy's Policy
+// (the default policy, the only one a key has). Reference is the key as
+// the topic names it (a key id, a key ARN, an alias name or an alias ARN).
+// KeyMetadata or Policy is absent when its call failed; the failure is
+// recorded with the reference as its resource.
+type KMSKey struct {
+	Reference   string       `json:"key_reference"`
+	KeyMetadata *KeyMetadata `json:"KeyMetadata,omitempty"`
+	Policy      *string      `json:"Policy,omitempty"`
+}
+
+// KeyMetadata is the part of kms:DescribeKey's KeyMetadata a verdict reads:
+// whose key it is, whether it can be used, and who manages it (AWS or the
+// customer).
+type KeyMetadata struct {
+	KeyId        string `json:"KeyId"`
+	Arn          string `json:"Arn"`
+	AWSAccountId string `json:"AWSAccountId,omitempty"`
+	Enabled      bool   `json:"Enabled"`
+	KeyState     string `json:"KeyState"`
+	KeyManager   string `json:"KeyManager"`
+	KeyUsage     string `json:"KeyUsage,omitempty"`
+	KeySpec      string `json:"KeySpec,omitempty"`
+	Description  string `json:"Description,omitempty"`
+	DeletionDate string `json:"DeletionDate,omitempty"`
 }

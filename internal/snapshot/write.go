@@ -78,6 +78,7 @@ func (r *Region) normalize() {
 			return cmp.Or(cmp.Compare(a.SubscriptionArn, b.SubscriptionArn), cmp.Compare(a.Protocol, b.Protocol), cmp.Compare(a.Endpoint, b.Endpoint))
 		})
 	}
+	slices.SortFunc(r.KMSKeys, func(a, b KMSKey) int { return cmp.Compare(a.Reference, b.Reference) })
 	sortErrors(r.Errors)
 }
 
