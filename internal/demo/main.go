@@ -6,14 +6,19 @@
 // collects and evaluates it (fifteen PASS), disables one alarm's actions,
 // collects and evaluates again (the one control that alarm served FAILs,
 // with its fix), shows the diff between the two readings and a waiver that
-// accepts the muted alarm for a month, stops logging on the trail (every
-// control FAILs: they share the trail) and shows that diff, and stops moto.
+// accepts the muted alarm for a month, encrypts the alerts topic with a
+// key whose policy shuts CloudWatch out (every control FAILs: no
+// notification is delivered) and applies the fix the verdict gives (they
+// PASS again, and the diff names the key's policy), stops logging on the
+// trail (every control FAILs: they share the trail) and shows that diff,
+// and stops moto.
 //
 // Usage: go run ./internal/demo path/to/trailwatch
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -120,12 +125,51 @@ func run(ctx context.Context, bin string) error {
 		return err
 	}
 
-	step("Someone stops logging on the trail: every control shares it")
-	if _, err := cli.Run(ctx, "cloudtrail", "stop-logging", "--name", "management-events"); err != nil {
+	step("Someone encrypts the alerts topic with a new KMS key, whose default policy names the account alone")
+	out, err := cli.Run(ctx, "kms", "create-key", "--description", "security alerts topic", "--policy", moto.KeyPolicy(cli.Account))
+	if err != nil {
+		return err
+	}
+	var key struct{ KeyMetadata struct{ KeyId string } }
+	if err := json.Unmarshal([]byte(out), &key); err != nil {
+		return fmt.Errorf("create-key answer: %w", err)
+	}
+	if _, err := cli.Run(ctx, "sns", "set-topic-attributes", "--topic-arn", topic, "--attribute-name", "KmsMasterKeyId", "--attribute-value", key.KeyMetadata.KeyId); err != nil {
 		return err
 	}
 	tuesday := snap
 	if err := collect("wednesday.json"); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "--waivers", waivers, snap); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "-v", "--control", "cloudtrail-config-changes", snap); err != nil {
+		return err
+	}
+
+	step("The fix the verdict gives: the key's policy lets CloudWatch use the key")
+	if _, err := cli.Run(ctx, "kms", "put-key-policy", "--key-id", key.KeyMetadata.KeyId, "--policy-name", "default",
+		"--policy", moto.KeyPolicy(cli.Account, moto.CloudWatchKeyStatement(cli.Account))); err != nil {
+		return err
+	}
+	wednesday := snap
+	if err := collect("thursday.json"); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 0, "evaluate", "--waivers", waivers, snap); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 0, "diff", wednesday, snap); err != nil {
+		return err
+	}
+
+	step("Someone stops logging on the trail: every control shares it")
+	if _, err := cli.Run(ctx, "cloudtrail", "stop-logging", "--name", "management-events"); err != nil {
+		return err
+	}
+	tuesday = snap
+	if err := collect("friday.json"); err != nil {
 		return err
 	}
 	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "--waivers", waivers, snap); err != nil {

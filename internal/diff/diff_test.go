@@ -94,6 +94,31 @@ func TestEvidenceChanges(t *testing.T) {
 		{"alarm-notifies-nothing", compliant, func() *snapshot.Snapshot { return example(t, "broken-alarm-notifies-nothing.json") }, "alarm_notifies_changed", diff.Regression, "cloudtrail-config-changes"},
 		{"alarm-condition", compliant, func() *snapshot.Snapshot { return example(t, "broken-alarm-cannot-fire.json") }, "alarm_condition_changed", diff.Regression, ""},
 		{"subscription-removed", compliant, func() *snapshot.Snapshot { return example(t, "broken-topic-no-subscription.json") }, "last_subscription_removed", diff.Regression, "cloudtrail-config-changes"},
+		{"delivery-failing", compliant, func() *snapshot.Snapshot { return example(t, "broken-trail-never-delivered.json") }, "trail_cloudwatch_delivery_changed", diff.Regression, "cloudtrail-config-changes"},
+		{"alarm-missing-data", compliant, func() *snapshot.Snapshot { return example(t, "broken-alarm-missing-data-breaching.json") }, "alarm_condition_changed", diff.Regression, "cmk-disable-or-deletion"},
+		{"alarm-unit", compliant, func() *snapshot.Snapshot { return example(t, "broken-alarm-unit.json") }, "alarm_condition_changed", diff.Regression, "nacl-changes"},
+		{"alarm-pinned", compliant, func() *snapshot.Snapshot {
+			s := compliant()
+			a := &region(s).MetricAlarms[alarmNamed(s, "CloudTrailConfigChanges")]
+			a.Dimensions = []snapshot.Dimension{{Name: "EventName", Value: "StopLogging"}}
+			lg := &region(s).LogGroups[0]
+			for i := range lg.MetricFilters {
+				if lg.MetricFilters[i].FilterName == "CloudTrailConfigChanges" {
+					lg.MetricFilters[i].MetricTransformations[0].Dimensions = map[string]string{"EventName": "$.eventName"}
+				}
+			}
+			return s
+		}, "alarm_metric_changed", diff.Regression, "cloudtrail-config-changes"},
+		{"topic-policy", compliant, func() *snapshot.Snapshot { return example(t, "broken-topic-policy.json") }, "topic_policy_changed", diff.Regression, "vpc-changes"},
+		{"topic-key", compliant, func() *snapshot.Snapshot { return example(t, "broken-topic-key-policy.json") }, "topic_key_changed", diff.Regression, "root-account-usage"},
+		{"key-policy-fixed", func() *snapshot.Snapshot { return example(t, "broken-topic-key-policy.json") }, func() *snapshot.Snapshot { return example(t, "compliant-encrypted.json") }, "key_policy_changed", diff.Improvement, "cloudtrail-config-changes"},
+		{"key-disabled", func() *snapshot.Snapshot { return example(t, "compliant-encrypted.json") }, func() *snapshot.Snapshot {
+			s := example(t, "compliant-encrypted.json")
+			m := region(s).KMSKeys[0].KeyMetadata
+			m.KeyState, m.Enabled = "Disabled", false
+			return s
+		}, "key_state_changed", diff.Regression, "config-changes"},
+		{"subscription-filter", compliant, func() *snapshot.Snapshot { return example(t, "broken-subscription-filter-policy.json") }, "subscription_filter_changed", diff.Regression, "s3-bucket-policy-changes"},
 		{"call-failed", compliant, func() *snapshot.Snapshot { return example(t, "error-alarms-unreadable.json") }, "call_failed", diff.Undecided, "cloudtrail-config-changes"},
 		{"alarm-deleted", compliant, func() *snapshot.Snapshot {
 			s := compliant()

@@ -25,11 +25,12 @@ type Change struct {
 var kindOrder = []string{
 	"account_missing", "account_added", "region_missing", "region_added", "call_failed", "call_recovered",
 	"trail_deleted", "trail_added", "trail_stopped_logging", "trail_started_logging", "trail_multi_region_changed",
-	"trail_event_selectors_changed", "trail_log_group_changed",
+	"trail_event_selectors_changed", "trail_log_group_changed", "trail_cloudwatch_delivery_changed",
 	"filter_deleted", "filter_added", "filter_pattern_changed", "filter_metric_changed",
 	"alarm_deleted", "alarm_added", "alarm_renamed", "alarm_actions_disabled", "alarm_actions_enabled",
 	"alarm_metric_changed", "alarm_condition_changed", "alarm_notifies_changed",
-	"topic_deleted", "topic_added", "last_subscription_removed", "subscriptions_changed",
+	"topic_deleted", "topic_added", "topic_policy_changed", "topic_key_changed", "key_state_changed", "key_policy_changed",
+	"last_subscription_removed", "subscriptions_changed", "subscription_filter_changed",
 }
 
 // evidence lists what changed between two snapshots, account by account.
@@ -106,6 +107,10 @@ func accountChanges(o, n *snapshot.Account) []Change {
 		}
 		if a, b := asJSON(ot.GetEventSelectors), asJSON(nt.GetEventSelectors); a != b && ot.GetEventSelectors != nil && nt.GetEventSelectors != nil {
 			add(Change{Kind: "trail_event_selectors_changed", Region: region, Resource: arn, Old: a, New: b, Text: fmt.Sprintf("trail %s's event selectors changed from %s to %s", nt.Name, a, b)})
+		}
+		if a, b := deliveryState(ot.GetTrailStatus), deliveryState(nt.GetTrailStatus); a != b && ot.GetTrailStatus != nil && nt.GetTrailStatus != nil {
+			add(Change{Kind: "trail_cloudwatch_delivery_changed", Region: region, Resource: arn, Old: a, New: b,
+				Text: fmt.Sprintf("trail %s's delivery to CloudWatch Logs: %s (was: %s)", nt.Name, b, a)})
 		}
 		if ot.CloudWatchLogsLogGroupArn != nt.CloudWatchLogsLogGroupArn {
 			add(Change{Kind: "trail_log_group_changed", Region: region, Resource: arn, Old: ot.CloudWatchLogsLogGroupArn, New: nt.CloudWatchLogsLogGroupArn,
@@ -209,6 +214,15 @@ func regionChanges(acct, partition string, or, nr *snapshot.Region) []Change {
 		case o == nil:
 			add(Change{Kind: "topic_added", Resource: arn, Text: fmt.Sprintf("topic %s was created", arn)})
 		default:
+			if a, b := compactJSON(o.Attributes["Policy"]), compactJSON(n.Attributes["Policy"]); a != b && o.Attributes != nil && n.Attributes != nil {
+				add(Change{Kind: "topic_policy_changed", Resource: arn, Old: a, New: b, Text: fmt.Sprintf("topic %s's policy changed from %s to %s", arn, orNone(a), orNone(b))})
+			}
+			if a, b := o.Attributes["KmsMasterKeyId"], n.Attributes["KmsMasterKeyId"]; a != b && o.Attributes != nil && n.Attributes != nil {
+				add(Change{Kind: "topic_key_changed", Resource: arn, Old: a, New: b, Text: fmt.Sprintf("topic %s is encrypted with %s (was %s)", arn, orNone(b), orNone(a))})
+			}
+			for _, c := range subscriptionFilterChanges(o, n) {
+				add(c)
+			}
 			oc, nc := confirmed(o), confirmed(n)
 			switch {
 			case oc > 0 && nc == 0:
@@ -218,7 +232,114 @@ func regionChanges(acct, partition string, or, nr *snapshot.Region) []Change {
 			}
 		}
 	}
+	// A key's state or policy, told of each topic of the region that uses
+	// it (the verdicts name topics, not keys).
+	oldK, newK := keys(kmsKeys(or)), kmsKeys(nr)
+	for _, ref := range oldK {
+		o, n := kmsKeys(or)[ref], newK[ref]
+		if n == nil || o.KeyMetadata == nil || n.KeyMetadata == nil {
+			continue
+		}
+		var cs []Change
+		if a, b := o.KeyMetadata.KeyState, n.KeyMetadata.KeyState; a != b {
+			cs = append(cs, Change{Kind: "key_state_changed", Old: a, New: b, Text: fmt.Sprintf("KMS key %s is %s (was %s)", n.KeyMetadata.Arn, b, a)})
+		}
+		if o.Policy != nil && n.Policy != nil {
+			if a, b := compactJSON(*o.Policy), compactJSON(*n.Policy); a != b {
+				cs = append(cs, Change{Kind: "key_policy_changed", Old: a, New: b, Text: fmt.Sprintf("KMS key %s's policy changed from %s to %s", n.KeyMetadata.Arn, a, b)})
+			}
+		}
+		for _, c := range cs {
+			users := topicsUsing(nr, ref)
+			if len(users) == 0 {
+				users = []string{n.KeyMetadata.Arn}
+			}
+			for _, t := range users {
+				c.Resource = t
+				add(c)
+			}
+		}
+	}
 	return out
+}
+
+func kmsKeys(r *snapshot.Region) map[string]*snapshot.KMSKey {
+	return byKey(r.KMSKeys, func(k *snapshot.KMSKey) string { return k.Reference })
+}
+
+// topicsUsing are the topics of a region encrypted with a key, by the
+// name they give it.
+func topicsUsing(r *snapshot.Region, ref string) []string {
+	var out []string
+	for _, t := range r.Topics {
+		if t.Attributes["KmsMasterKeyId"] == ref {
+			out = append(out, t.TopicArn)
+		}
+	}
+	return out
+}
+
+// subscriptionFilterChanges tells the confirmed subscriptions whose filter
+// policy (or its scope) changed.
+func subscriptionFilterChanges(o, n *snapshot.Topic) []Change {
+	filter := func(s *snapshot.Subscription) string {
+		if s.Attributes == nil {
+			return ""
+		}
+		p := compactJSON(s.Attributes["FilterPolicy"])
+		if p == "" || p == "{}" {
+			return "none"
+		}
+		return p + " on " + firstNonEmpty(s.Attributes["FilterPolicyScope"], "MessageAttributes")
+	}
+	oldS := byKey(o.Subscriptions, func(s *snapshot.Subscription) string { return s.SubscriptionArn })
+	var out []Change
+	for i := range n.Subscriptions {
+		ns := &n.Subscriptions[i]
+		os := oldS[ns.SubscriptionArn]
+		if os == nil || os.Attributes == nil || ns.Attributes == nil {
+			continue
+		}
+		if a, b := filter(os), filter(ns); a != b {
+			out = append(out, Change{Kind: "subscription_filter_changed", Resource: n.TopicArn, Old: a, New: b,
+				Text: fmt.Sprintf("subscription %s of topic %s filters with %s (was %s)", ns.SubscriptionArn, n.TopicArn, b, a)})
+		}
+	}
+	return out
+}
+
+// deliveryState is what GetTrailStatus says of delivery to CloudWatch
+// Logs, without the times that change at every reading.
+func deliveryState(s *snapshot.TrailStatus) string {
+	if s == nil {
+		return ""
+	}
+	switch {
+	case s.LatestCloudWatchLogsDeliveryError != "" && s.LatestCloudWatchLogsDeliveryTime == "":
+		return "never delivered, error " + s.LatestCloudWatchLogsDeliveryError
+	case s.LatestCloudWatchLogsDeliveryError != "":
+		return "delivering, latest error " + s.LatestCloudWatchLogsDeliveryError
+	case s.LatestCloudWatchLogsDeliveryTime != "":
+		return "delivering"
+	}
+	return "no delivery reported"
+}
+
+// compactJSON is a JSON document without its spacing (the text itself
+// when it is not JSON), so that a policy rewritten with other spacing is
+// not a change.
+func compactJSON(s string) string {
+	var b strings.Builder
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return s
+	}
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return s
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // byKey indexes the elements of s by key, pointing into s.
@@ -346,7 +467,11 @@ func alarmCondition(a *snapshot.MetricAlarm) string {
 	if a.Threshold != nil {
 		th = fmt.Sprint(*a.Threshold)
 	}
-	return fmt.Sprintf("%s %s %s over %d x %ds (%d to alarm, missing data %s)", firstNonEmpty(a.Statistic, a.ExtendedStatistic), a.ComparisonOperator, th, a.EvaluationPeriods, a.Period, a.DatapointsToAlarm, firstNonEmpty(a.TreatMissingData, "missing"))
+	unit := ""
+	if a.Unit != "" {
+		unit = ", unit " + a.Unit
+	}
+	return fmt.Sprintf("%s %s %s over %d x %ds (%d to alarm, missing data %s%s)", firstNonEmpty(a.Statistic, a.ExtendedStatistic), a.ComparisonOperator, th, a.EvaluationPeriods, a.Period, a.DatapointsToAlarm, firstNonEmpty(a.TreatMissingData, "missing"), unit)
 }
 
 func transforms(fs []*snapshot.MetricFilter) string {
@@ -364,6 +489,12 @@ func transform(f *snapshot.MetricFilter) string {
 		v := t.MetricNamespace + "/" + t.MetricName + " value " + t.MetricValue
 		if t.DefaultValue != nil {
 			v += fmt.Sprintf(" (default %v)", *t.DefaultValue)
+		}
+		if t.Unit != "" {
+			v += " unit " + t.Unit
+		}
+		if len(t.Dimensions) > 0 {
+			v += " dimensions " + asJSON(t.Dimensions)
 		}
 		parts = append(parts, v)
 	}

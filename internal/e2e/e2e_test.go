@@ -185,7 +185,7 @@ func TestScenarios(t *testing.T) {
 		reason  string
 	}{
 		{name: "benchmark remediation", account: "100000000001", status: "PASS",
-			reason: "trail management-events -> log group CloudTrail/DefaultLogGroup -> filter CloudTrailConfigChanges -> metric CISBenchmark/CloudTrailConfigChanges -> alarm CloudTrailConfigChanges -> topic arn:aws:sns:us-east-1:100000000001:security-alerts (confirmed subscriptions: 1)"},
+			reason: "trail management-events -> log group CloudTrail/DefaultLogGroup -> filter CloudTrailConfigChanges -> metric CISBenchmark/CloudTrailConfigChanges -> alarm CloudTrailConfigChanges -> topic arn:aws:sns:us-east-1:100000000001:security-alerts (confirmed subscriptions that let it through: 1)"},
 		{name: "trail not multi-region", account: "100000000002", setup: trailBreak(moto.Account{SingleRegion: true}), every: true, status: "FAIL", reason: "trail management-events: it is not multi-region"},
 		{name: "logging stopped", account: "100000000003", every: true, status: "FAIL", reason: "trail management-events: logging is stopped",
 			after: func(ctx context.Context, c *moto.CLI) error {

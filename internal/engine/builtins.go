@@ -11,6 +11,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/types"
 
 	"github.com/trailwatch/trailwatch/internal/filterpattern"
+	"github.com/trailwatch/trailwatch/internal/snsfilter"
 )
 
 // The project's built-ins, backed by internal/filterpattern. A pattern that
@@ -68,6 +69,41 @@ var (
 		Memoize: true,
 	}
 )
+
+var snsFilterDecl = &rego.Function{
+	Name: "sns.filter_policy_decision",
+	Description: "Judges an Amazon SNS subscription filter policy (its JSON text) against a message: the message attributes, or the message body, " +
+		"as an object. A value the caller cannot know is given as {\"trailwatch\": \"unknown value\"}. " +
+		"Returns {\"result\": \"yes\" | \"no\" | \"unknown\", \"reason\": why, for unknown}.",
+	Decl: types.NewFunction(
+		types.Args(
+			types.Named("policy", types.S).Description("the filter policy, as SetSubscriptionAttributes takes it"),
+			types.Named("message", types.NewObject(nil, types.NewDynamicProperty(types.S, types.A))).Description("the message attributes or body"),
+		),
+		types.Named("decision", types.NewObject(nil, types.NewDynamicProperty(types.S, types.S))).Description("result and reason"),
+	),
+	Memoize: true,
+}
+
+func snsFilterDecision(_ rego.BuiltinContext, policy, message *ast.Term) (*ast.Term, error) {
+	src, ok := policy.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("sns.filter_policy_decision: policy must be a string, got %s", ast.ValueName(policy.Value))
+	}
+	raw, err := ast.JSON(message.Value)
+	if err != nil {
+		return nil, fmt.Errorf("sns.filter_policy_decision: message: %w", err)
+	}
+	msg, ok := raw.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("sns.filter_policy_decision: message must be an object, got %s", ast.ValueName(message.Value))
+	}
+	d := snsfilter.Decide(string(src), msg)
+	return ast.ObjectTerm(
+		ast.Item(ast.StringTerm("result"), ast.StringTerm(d.Result.String())),
+		ast.Item(ast.StringTerm("reason"), ast.StringTerm(d.Reason)),
+	), nil
+}
 
 // patternCache holds compiled patterns, valid or not, by their text. It is
 // bounded by what they cost (Pattern.Cost), not by their number: a
@@ -241,6 +277,7 @@ func astBuiltins() []*ast.Builtin {
 		{Name: filterErrorDecl.Name, Description: filterErrorDecl.Description, Decl: filterErrorDecl.Decl},
 		{Name: filterUnjudgedDecl.Name, Description: filterUnjudgedDecl.Description, Decl: filterUnjudgedDecl.Decl},
 		{Name: filterMissesDecl.Name, Description: filterMissesDecl.Description, Decl: filterMissesDecl.Decl},
+		{Name: snsFilterDecl.Name, Description: snsFilterDecl.Description, Decl: snsFilterDecl.Decl},
 	}
 }
 
@@ -251,6 +288,7 @@ func regoOptions() []func(*rego.Rego) {
 		rego.Function1(filterErrorDecl, filterError),
 		rego.Function1(filterUnjudgedDecl, filterUnjudged),
 		rego.Function2(filterMissesDecl, filterMisses),
+		rego.Function2(snsFilterDecl, snsFilterDecision),
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/synth"
 	"github.com/trailwatch/trailwatch/policies"
 )
 
@@ -66,7 +67,7 @@ func account(id string, patterns ...string) snapshot.Account {
 			GetEventSelectors:         &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}},
 		}},
 		LogGroups: []snapshot.LogGroup{{LogGroupName: "trail"}},
-		Topics:    []snapshot.Topic{{TopicArn: topic, Subscriptions: []snapshot.Subscription{{SubscriptionArn: topic + ":1", Protocol: "email"}}}},
+		Topics:    []snapshot.Topic{synth.Topic(topic, id)},
 	}
 	for i, p := range patterns {
 		name := fmt.Sprintf("f%02d", i)

@@ -147,6 +147,9 @@ func (p *orgPlan) key(a *snapshot.Account, refs []regionRef) (string, error) {
 		return "", err
 	}
 	h := sha256.New()
+	// When the evidence was read is part of it: ages are measured
+	// against it.
+	fmt.Fprintf(h, "%s\x00", p.snap.CollectedAtOf(a.AccountID))
 	writeReplacingID(h, own, []byte(a.AccountID), []byte(placeholder))
 	for _, ref := range refs {
 		d, err := p.digest(ref)
@@ -247,6 +250,9 @@ func (e *Evaluator) input(p *orgPlan, i int, parts *partCache) (ast.Object, erro
 		[2]*ast.Term{ast.StringTerm("accounts"), ast.ArrayTerm(accounts...)},
 		[2]*ast.Term{ast.StringTerm("account_id"), ast.StringTerm(a.AccountID)},
 	)
+	if t := p.snap.CollectedAtOf(a.AccountID); t != "" {
+		input.Insert(ast.StringTerm("collected_at"), ast.StringTerm(t))
+	}
 	if e.benchmark != "" {
 		input.Insert(ast.StringTerm("benchmark"), ast.StringTerm(e.benchmark))
 	}

@@ -17,12 +17,39 @@ import (
 // them; without -update the test fails when a file differs from what this
 // code generates.
 const (
-	exAccount  = "111122223333"
-	exRegion   = "us-east-1"
-	exTrailARN = "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events"
-	exLogGroup = "aws-cloudtrail-logs-111122223333"
-	exTopic    = "arn:aws:sns:us-east-1:111122223333:security-alerts"
+	exAccount      = "111122223333"
+	exRegion       = "us-east-1"
+	exTrailARN     = "arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events"
+	exLogGroup     = "aws-cloudtrail-logs-111122223333"
+	exTopic        = "arn:aws:sns:us-east-1:111122223333:security-alerts"
+	exSubscription = exTopic + ":6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c"
+	exKey          = "arn:aws:kms:us-east-1:111122223333:key/3f9c2b1a-5d4e-4a6f-9b8c-7d6e5f4a3b2c"
 )
+
+// defaultTopicPolicy is the policy SNS gives a new topic: its owner's
+// account may act on it, publish included.
+func defaultTopicPolicy(topic, owner string) string {
+	return `{"Version":"2008-10-17","Id":"__default_policy_ID","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},` +
+		`"Action":["SNS:GetTopicAttributes","SNS:SetTopicAttributes","SNS:AddPermission","SNS:RemovePermission","SNS:DeleteTopic","SNS:Subscribe","SNS:ListSubscriptionsByTopic","SNS:Publish"],` +
+		`"Resource":"` + topic + `","Condition":{"StringEquals":{"AWS:SourceOwner":"` + owner + `"}}}]}`
+}
+
+// encrypt makes the topic use a customer managed key whose policy is the
+// account's own statement plus extra.
+func encrypt(s *Snapshot, extra string) {
+	tp := &home(s).Topics[0]
+	tp.Attributes["KmsMasterKeyId"] = "alias/security-alerts"
+	policy := `{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}` + extra + `]}`
+	home(s).KMSKeys = []KMSKey{{
+		Reference: "alias/security-alerts",
+		KeyMetadata: &KeyMetadata{
+			KeyId: "3f9c2b1a-5d4e-4a6f-9b8c-7d6e5f4a3b2c", Arn: exKey, AWSAccountId: exAccount, Enabled: true,
+			KeyState: "Enabled", KeyManager: "CUSTOMER", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT",
+			Description: "security alerts topic",
+		},
+		Policy: &policy,
+	}}
+}
 
 // section is the CIS monitoring section as the benchmark's remediation
 // sets it up (the newest version's patterns): one metric filter per
@@ -78,14 +105,23 @@ func compliant() *Snapshot {
 					LogGroups:    []LogGroup{{LogGroupName: exLogGroup, MetricFilters: sectionFilters()}},
 					MetricAlarms: sectionAlarms(),
 					Topics: []Topic{{
-						TopicArn:   exTopic,
-						Attributes: map[string]string{"SubscriptionsConfirmed": "1", "SubscriptionsPending": "0", "DisplayName": ""},
+						TopicArn: exTopic,
+						Attributes: map[string]string{
+							"TopicArn": exTopic, "Owner": exAccount, "DisplayName": "",
+							"SubscriptionsConfirmed": "1", "SubscriptionsPending": "0", "SubscriptionsDeleted": "0",
+							"Policy": defaultTopicPolicy(exTopic, exAccount),
+						},
 						Subscriptions: []Subscription{{
-							SubscriptionArn: exTopic + ":6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c",
+							SubscriptionArn: exSubscription,
 							Protocol:        "email",
-							Endpoint:        "REDACTED",
+							Endpoint:        "<redacted>",
 							Owner:           exAccount,
 							TopicArn:        exTopic,
+							Attributes: map[string]string{
+								"SubscriptionArn": exSubscription, "TopicArn": exTopic, "Owner": exAccount,
+								"Protocol": "email", "Endpoint": "<redacted>", "PendingConfirmation": "false",
+								"ConfirmationWasAuthenticated": "false", "RawMessageDelivery": "false",
+							},
 						}},
 					}},
 				},
@@ -158,9 +194,41 @@ var examples = map[string]func(s *Snapshot){
 	"broken-metric-value-zero.json": func(s *Snapshot) {
 		filter(s, "RootAccountUsage").MetricTransformations[0].MetricValue = "0"
 	},
+	"broken-trail-never-delivered.json": func(s *Snapshot) {
+		// The role CloudTrail writes to CloudWatch Logs with does not
+		// trust it: the trail logs to S3, and nothing reaches the log
+		// group.
+		st := trail(s).GetTrailStatus
+		st.LatestCloudWatchLogsDeliveryTime = ""
+		st.LatestCloudWatchLogsDeliveryError = "AccessDeniedException: CloudTrail is not authorized to assume role arn:aws:iam::111122223333:role/CloudTrailToCloudWatchLogs"
+	},
+	"broken-alarm-missing-data-breaching.json": func(s *Snapshot) {
+		alarm(s, "CMKDisableOrDeletion").TreatMissingData = "breaching"
+	},
+	"broken-alarm-unit.json": func(s *Snapshot) {
+		alarm(s, "NACLChanges").Unit = "Count"
+	},
+	"broken-topic-key-policy.json": func(s *Snapshot) {
+		// A customer managed key whose policy names the account only:
+		// CloudWatch may not use it, and the encrypted topic refuses
+		// every alarm's notification.
+		encrypt(s, "")
+	},
+	"broken-topic-policy.json": func(s *Snapshot) {
+		home(s).Topics[0].Attributes["Policy"] = `{"Version":"2012-10-17","Statement":[{"Sid":"PublishersOnly","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/AlertPublisher"},"Action":"sns:Publish","Resource":"` + exTopic + `"}]}`
+	},
+	"broken-subscription-filter-policy.json": func(s *Snapshot) {
+		// A body filter that lets one alarm through and drops the rest.
+		a := home(s).Topics[0].Subscriptions[0].Attributes
+		a["FilterPolicy"], a["FilterPolicyScope"] = `{"AlarmName":["RootAccountUsage"]}`, "MessageBody"
+	},
+	"compliant-encrypted.json": func(s *Snapshot) {
+		encrypt(s, `,{"Sid":"AllowCloudWatchAlarmsToUseTheKey","Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":["kms:Decrypt","kms:GenerateDataKey*"],"Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"111122223333"}}}`)
+	},
 	"broken-topic-no-subscription.json": func(s *Snapshot) {
 		tp := &home(s).Topics[0]
 		tp.Subscriptions[0].SubscriptionArn = "PendingConfirmation"
+		tp.Subscriptions[0].Attributes = nil
 		tp.Attributes["SubscriptionsConfirmed"], tp.Attributes["SubscriptionsPending"] = "0", "1"
 	},
 	"compliant-reworded.json": func(s *Snapshot) {

@@ -32,7 +32,7 @@ func Crowded(trails int, filters func(logGroup string) []snapshot.MetricFilter, 
 		r.MetricAlarms = append(r.MetricAlarms, snapshot.MetricAlarm{AlarmName: fmt.Sprintf("a%d", a), ActionsEnabled: true, AlarmActions: []string{topic},
 			MetricName: metric, Namespace: "NS", Statistic: "Sum", Period: 300, EvaluationPeriods: 1, Threshold: &one, ComparisonOperator: "GreaterThanOrEqualToThreshold"})
 	}
-	r.Topics = []snapshot.Topic{{TopicArn: topic, Subscriptions: []snapshot.Subscription{{SubscriptionArn: topic + ":1", Protocol: "email"}}}}
+	r.Topics = []snapshot.Topic{Topic(topic, id)}
 	return &snapshot.Snapshot{FormatVersion: 1, Generator: "trailwatch synth", Accounts: []snapshot.Account{{AccountID: id, Regions: []snapshot.Region{r}}}}
 }
 

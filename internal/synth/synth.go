@@ -155,14 +155,7 @@ func addChain(r *snapshot.Region, id, logGroup string, controls []policies.Remed
 		})
 	}
 	r.LogGroups = append(r.LogGroups, lg)
-	r.Topics = append(r.Topics, snapshot.Topic{
-		TopicArn:   topic,
-		Attributes: map[string]string{"SubscriptionsConfirmed": "1", "SubscriptionsPending": "0"},
-		Subscriptions: []snapshot.Subscription{{
-			SubscriptionArn: topic + ":0b5e7a52-4d0c-4f2e-9a44-1c2d3e4f5a6b", Protocol: "email",
-			Endpoint: "<redacted>", Owner: id, TopicArn: topic,
-		}},
-	})
+	r.Topics = append(r.Topics, Topic(topic, id))
 }
 
 // breakAccount breaks one link of a member's own chain.

@@ -76,8 +76,11 @@ sns_actions(a) := [x |
 
 # put_alarm(ref, name, mt, topics) creates (or replaces) an alarm on a
 # filter's metric that fires on one event, as the benchmark's remediation
-# does.
-put_alarm(ref, name, mt, topics) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions %s", [lib.sh(ref.region), lib.sh(name), lib.sh(mt.metricName), lib.sh(mt.metricNamespace), concat(" ", [lib.sh(t) | some t in topics])])
+# does, and says how to treat the periods without an event: not breaching,
+# as AWS advises for a metric published only when something happens (the
+# alarm rests in OK and each event is a change of state). PutMetricAlarm
+# replaces the whole alarm, so a unit or dimension that kept it blind goes.
+put_alarm(ref, name, mt, topics) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --treat-missing-data notBreaching --alarm-actions %s", [lib.sh(ref.region), lib.sh(name), lib.sh(mt.metricName), lib.sh(mt.metricNamespace), concat(" ", [lib.sh(t) | some t in topics])])
 
 # notify(ref, name, mt) creates an alarm on a filter's metric that fires
 # on one event and notifies a topic someone is told through.
@@ -136,7 +139,16 @@ silent(a, f, mt) := sprintf("filter %s publishes %q for each event, not a number
 	w := view(a, mt)
 	s := among_defaults(w.stat, metric_value(mt), mt.defaultValue)
 	not breaches(w.op, s, w.threshold)
-} else := sprintf("alarm %s needs %d breaching datapoints out of %d, and one event breaches one period", [a.AlarmName, needed(a), object.get(a, "EvaluationPeriods", 1)]) if {
+} else := sprintf("alarm %s watches the unit %s, but filter %s publishes its metric %s, so the alarm sees none of its datapoints", [a.AlarmName, unit, f.filterName, published_unit_text(mt)]) if {
+	unit := alarm_unit(a, mt)
+	unit != published_unit(mt)
+} else := sprintf("alarm %s treats missing data as breaching, and filter %s publishes its metric only when an event matches (it has no default value): the alarm is in ALARM whenever nothing happens, and CloudWatch notifies only when the state changes, so an event changes nothing", [a.AlarmName, f.filterName]) if {
+	not has_default(mt)
+	a.TreatMissingData == "breaching"
+} else := sprintf("alarm %s treats missing data as ignore, and filter %s publishes its metric only when an event matches (it has no default value): after the first event the alarm stays in ALARM (missing data keeps the state), and CloudWatch notifies only when the state changes, so the next event notifies nobody", [a.AlarmName, f.filterName]) if {
+	not has_default(mt)
+	a.TreatMissingData == "ignore"
+} else := sprintf("alarm %s needs %d breaching datapoints out of %d, and one event breaches one period%s", [a.AlarmName, needed(a), object.get(a, "EvaluationPeriods", 1), why_periods(a, mt)]) if {
 	needed(a) > 1
 	not others_breach(a, mt)
 }
@@ -159,7 +171,7 @@ view(a, mt) := {"stat": stat, "op": a.ComparisonOperator, "threshold": a.Thresho
 	a.MetricName
 	stat := object.get(a, "Statistic", object.get(a, "ExtendedStatistic", ""))
 } else := {"problem": sprintf("alarm %s has no threshold (%s)", [a.AlarmName, object.get(a, "ThresholdMetricId", "a threshold metric")])} if {
-	not is_number(a.Threshold)
+	not is_number(object.get(a, "Threshold", null))
 } else := {"stat": q.MetricStat.Stat, "op": a.ComparisonOperator, "threshold": a.Threshold} if {
 	q := stat_query(a, mt)
 	returned(a).Id == q.Id
@@ -256,16 +268,52 @@ breaches(op, "+inf", _) if op in {"GreaterThanOrEqualToThreshold", "GreaterThanT
 
 breaches(op, "-inf", _) if op in {"LessThanThreshold", "LessThanOrEqualToThreshold"}
 
+has_default(mt) if is_number(mt.defaultValue)
+
+why_periods(a, mt) := sprintf(" (filter publishes its default value, %v, between events, and that does not breach)", [mt.defaultValue]) if {
+	has_default(mt)
+} else := sprintf(" (it treats missing data as %s, so the periods without an event count as not breaching)", [a.TreatMissingData])
+
+# The unit a filter publishes its metric with: None unless it says.
+published_unit(mt) := object.get(mt, "unit", "None")
+
+published_unit_text(mt) := sprintf("with the unit %s", [mt.unit]) if {
+	mt.unit
+} else := "without a unit (None)"
+
+# alarm_unit(a, mt) is the unit an alarm asks for; undefined when it asks
+# for none (it then sees every unit).
+alarm_unit(a, mt) := a.Unit if {
+	a.MetricName
+	a.Unit != ""
+} else := u if {
+	not a.MetricName
+	u := stat_query(a, mt).MetricStat.Unit
+	u != ""
+}
+
 # needed(a) is how many breaching datapoints the alarm needs.
 needed(a) := object.get(a, "DatapointsToAlarm", object.get(a, "EvaluationPeriods", 1)) if {
 	object.get(a, "DatapointsToAlarm", 0) > 0
 } else := object.get(a, "EvaluationPeriods", 1)
 
-# others_breach: the periods around the event breach without it: missing
-# data treated as breaching, or default values that breach on their own.
+# others_breach: one event is enough though the alarm asks for several
+# breaching datapoints. AWS's table in "Configuring how CloudWatch alarms
+# treat missing data" (Amazon CloudWatch User Guide, "How alarm state is
+# evaluated when data is missing") shows it: with missing data treated as
+# missing (the default), an alarm whose evaluation range holds one
+# breaching datapoint and otherwise missing data goes to ALARM ("X - - - -"
+# gives ALARM for 3 of 3: "the oldest evaluated data point is breaching
+# and there aren't any non-breaching data points"). A filter without a
+# default value publishes nothing between events, so that is the case of
+# one event. Treated as notBreaching, the missing periods count as not
+# breaching and one event is not enough (the same tables); treated as
+# breaching or ignore, the alarm is stuck in ALARM (silent, above). With a
+# default value the filter publishes every period, nothing is missing, and
+# the default values must breach on their own.
 others_breach(a, mt) if {
-	not mt.defaultValue
-	a.TreatMissingData == "breaching"
+	not has_default(mt)
+	object.get(a, "TreatMissingData", "missing") == "missing"
 }
 
 others_breach(a, mt) if {
@@ -273,3 +321,64 @@ others_breach(a, mt) if {
 	s := among_defaults(w.stat, mt.defaultValue, mt.defaultValue)
 	breaches(w.op, s, w.threshold)
 }
+
+# --- dimensions ---
+#
+# A filter with dimensions publishes one metric per combination of their
+# values, each value read from the event (EventName=$.eventName publishes
+# EventName=StopLogging for a StopLogging record). An alarm names every
+# dimension with one value: it sees the events that carry those values
+# and no other.
+
+dimensioned(mt) if count(object.get(mt, "dimensions", {})) > 0
+
+# sees(a, mt, record): the alarm sees the datapoint the record publishes.
+# "unknown" when a dimension reads the event in a way trailwatch does not
+# follow.
+sees(a, mt, record) if {
+	every name, expr in object.get(mt, "dimensions", {}) {
+		dimension_value(expr, record) == alarm_dimension(a, mt, name)
+	}
+}
+
+# dimension_value(expr, record) is the value a dimension takes for a
+# record: $.a.b reads a field of a JSON event; numbers and booleans are
+# published as text.
+dimension_value(expr, record) := value if {
+	regex.match(`^\$(\.[A-Za-z0-9_@-]+)+$`, expr)
+	path := split(trim_prefix(expr, "$."), ".")
+	raw := object.get(record, path, null)
+	raw != null
+	value := text(raw)
+}
+
+text(v) := v if is_string(v)
+
+else := sprintf("%v", [v])
+
+# followed(mt): every dimension of the filter reads a field trailwatch
+# follows.
+followed(mt) if {
+	every _, expr in object.get(mt, "dimensions", {}) {
+		regex.match(`^\$(\.[A-Za-z0-9_@-]+)+$`, expr)
+	}
+}
+
+alarm_dimension(a, _, name) := d.Value if {
+	a.MetricName
+	some d in object.get(a, "Dimensions", [])
+	d.Name == name
+} else := d.Value if {
+	some q in object.get(a, "Metrics", [])
+	some d in object.get(q.MetricStat.Metric, "Dimensions", [])
+	d.Name == name
+}
+
+# pinned(a) says which values an alarm watches, for a reason.
+pinned(a, mt) := concat(", ", sort([sprintf("%s=%s", [name, alarm_dimension(a, mt, name)]) | some name, _ in mt.dimensions]))
+
+# arn_of(ref, a) is the alarm's ARN: as DescribeAlarms gave it, or built
+# from the account and region it was read in.
+arn_of(ref, a) := a.AlarmArn if {
+	object.get(a, "AlarmArn", "") != ""
+} else := sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", [ref.region, ref.account, a.AlarmName])

@@ -54,6 +54,52 @@ delivery_break(c) := lib.brk("log_group", "FAIL", c.trail, "it delivers to no Cl
 	not log_group_ref(c.trail)
 }
 
+# cloudwatch_delivery_break(c) is the trail's own word that it does not
+# deliver to CloudWatch Logs (GetTrailStatus): an error and no delivery
+# ever, or a last delivery older than the limit in lib/delivery/data.json
+# (CIS's CloudTrail-CloudWatch integration audit asks for one within the
+# last day), measured against when the snapshot was collected. An error
+# beside a recent delivery may be past: a note on a PASS, not a FAIL.
+cloudwatch_delivery_break(c) := lib.brk("delivery", "FAIL", c.trail, sprintf("CloudTrail has never delivered its events to CloudWatch Logs: %s", [err]), repair_delivery(c.trail)) if {
+	status := c.trail.GetTrailStatus
+	object.get(status, "LatestCloudWatchLogsDeliveryTime", "") == ""
+	err := object.get(status, "LatestCloudWatchLogsDeliveryError", "")
+	err != ""
+} else := lib.brk("delivery", "ERROR", c.trail, sprintf("CloudTrail last delivered its events to CloudWatch Logs at %s, and the snapshot does not say when it was collected, so trailwatch cannot tell whether that is recent", [last]), "") if {
+	last := object.get(c.trail.GetTrailStatus, "LatestCloudWatchLogsDeliveryTime", "")
+	last != ""
+	not lib.collected_at
+} else := lib.brk("delivery", "FAIL", c.trail, sprintf("CloudTrail last delivered its events to CloudWatch Logs at %s, %s before the snapshot was collected (%s)%s", [last, age_text(age), lib.collected_at, error_text(c.trail)]), repair_delivery(c.trail)) if {
+	last := object.get(c.trail.GetTrailStatus, "LatestCloudWatchLogsDeliveryTime", "")
+	last != ""
+	age := time.parse_rfc3339_ns(lib.collected_at) - time.parse_rfc3339_ns(last)
+	age > time.parse_duration_ns(data.lib.delivery.cloudwatch_logs_max_age)
+}
+
+age_text(ns) := sprintf("%d days", [floor(ns / (24 * 3600e9))]) if {
+	ns >= (2 * 24) * 3600e9
+} else := sprintf("%d hours", [floor(ns / 3600e9)])
+
+error_text(t) := sprintf("; its latest error: %s", [err]) if {
+	err := object.get(t.GetTrailStatus, "LatestCloudWatchLogsDeliveryError", "")
+	err != ""
+} else := ""
+
+# repair_delivery: CloudTrail writes with the role the trail names; the
+# role must trust cloudtrail.amazonaws.com and allow logs:CreateLogStream
+# and logs:PutLogEvents on the log group.
+repair_delivery(t) := concat("\n", [
+	sprintf("CloudTrail writes to CloudWatch Logs as role %s: it must trust cloudtrail.amazonaws.com and allow logs:CreateLogStream and logs:PutLogEvents on %s.", [object.get(t, "CloudWatchLogsRoleArn", "(none)"), t.CloudWatchLogsLogGroupArn]),
+	sprintf("aws iam get-role --role-name %s", [lib.sh(role_name(t))]),
+	sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn %s --cloud-watch-logs-role-arn %s", [lib.sh(t.HomeRegion), lib.sh(t.Name), lib.sh(t.CloudWatchLogsLogGroupArn), lib.sh(object.get(t, "CloudWatchLogsRoleArn", "<role-arn>"))]),
+])
+
+role_name(t) := name if {
+	a := lib.arn(t.CloudWatchLogsRoleArn)
+	parts := split(a.resource, "/")
+	name := parts[count(parts) - 1]
+} else := "<role-name>"
+
 # trail_break(c, needs) is the first broken link of a trail, up to its log
 # group ARN, for a control that needs these events.
 trail_break(c, needs) := b if {

@@ -47,9 +47,33 @@ alarm(metric) := {
 	"ComparisonOperator": "GreaterThanOrEqualToThreshold",
 }
 
-base_topic := {
-	"TopicArn": topic_arn,
-	"Subscriptions": [{"SubscriptionArn": concat(":", [topic_arn, "0f1e2d3c"]), "Protocol": "email"}],
+# The policy SNS gives a new topic: the owner's account may publish (and
+# CloudWatch, for the owner's alarms).
+default_topic_policy(arn, owner) := json.marshal({
+	"Version": "2008-10-17",
+	"Id": "__default_policy_ID",
+	"Statement": [{
+		"Sid": "__default_statement_ID",
+		"Effect": "Allow",
+		"Principal": {"AWS": "*"},
+		"Action": ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission", "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+		"Resource": arn,
+		"Condition": {"StringEquals": {"AWS:SourceOwner": owner}},
+	}],
+})
+
+base_topic := topic(topic_arn, account_id)
+
+# topic(arn, owner) is a topic with SNS's default policy and one confirmed
+# e-mail subscription without a filter policy.
+topic(arn, owner) := {
+	"TopicArn": arn,
+	"Attributes": {"TopicArn": arn, "Owner": owner, "Policy": default_topic_policy(arn, owner)},
+	"Subscriptions": [{
+		"SubscriptionArn": concat(":", [arn, "0f1e2d3c"]),
+		"Protocol": "email",
+		"Attributes": {"SubscriptionArn": concat(":", [arn, "0f1e2d3c"]), "Protocol": "email", "PendingConfirmation": "false"},
+	}],
 }
 
 # region(filters) is the account's home region with these metric filters on
@@ -70,6 +94,7 @@ with_pattern(pattern) := region([filter("probe", pattern)])
 # trailwatch evaluate passes it.
 snapshot(regions) := {
 	"format_version": 1,
+	"collected_at": "2026-11-20T12:00:00Z",
 	"account_id": account_id,
 	"accounts": [{"account_id": account_id, "regions": regions}],
 }

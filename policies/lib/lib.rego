@@ -16,6 +16,11 @@ account(id) := a if {
 # judged is the account being judged.
 judged := account(input.account_id)
 
+# collected_at is when the judged account's evidence was read (RFC 3339),
+# as trailwatch evaluate passes it; ages are measured against it, never
+# against the clock.
+collected_at := input.collected_at
+
 # region(account_id, name) is a region read in an account.
 region(account_id, name) := r if {
 	some r in account(account_id).regions
@@ -121,11 +126,13 @@ rank := {
 	"logging": 2,
 	"management_events": 3,
 	"log_group": 4,
-	"metric_filter": 5,
-	"alarm": 6,
-	"alarm_actions": 7,
-	"topic": 8,
-	"subscription": 9,
+	"delivery": 5,
+	"metric_filter": 6,
+	"alarm": 7,
+	"alarm_actions": 8,
+	"topic": 9,
+	"topic_access": 10,
+	"subscription": 11,
 }
 
 # brk(link, status, trail, reason, remediation) is a broken link of the

@@ -88,6 +88,23 @@ caller_of(r) := caller(r.caller) if {
 	r.caller
 } else := {}
 
+# placeholder is the account id the realistic records carry (in
+# recipientAccountId, userIdentity.accountId, ARNs); for_account puts the
+# judged account's own there.
+placeholder := "111122223333"
+
+# for_account(events, id) are the events as account id's own: a filter
+# scoped to an account (by recipientAccountId, say) catches that
+# account's records and not another's.
+for_account(events, id) := events if {
+	id == placeholder
+} else := json.unmarshal(replace(json.marshal(events), placeholder, id))
+
+# routine are ordinary successful calls that happen in every account all
+# day (lib/cis/data.json, "routine"): a filter that matches them keeps its
+# alarm in ALARM most of the time.
+routine := [single(r, {}) | some r in data.lib.cis.routine]
+
 # needs(records) are the events a trail must record for these records.
 needs(records) := {{"eventSource": r.record.eventSource, "eventName": r.record.eventName} | some r in records}
 
