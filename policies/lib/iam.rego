@@ -42,6 +42,15 @@ decision(policy_text, request) := {"effect": "invalid", "reason": why} if {
 	d := decide(statements(json.unmarshal(policy_text)), request)
 }
 
+# source_arn(policy_text, arn) is the aws:SourceArn to judge a request
+# with: the alarm's own when the policy reads the key, else one ARN for
+# every alarm of the account and region, so that a policy that cannot
+# tell the alarms apart is judged once for them all (decisions are cached
+# by their arguments).
+source_arn(policy_text, arn) := arn if {
+	contains(lower(policy_text), "sourcearn")
+} else := concat(":", array.concat(array.slice(split(arn, ":"), 0, 5), ["alarm:*"]))
+
 invalid(text) := "it is not JSON" if {
 	not json.is_valid(text)
 } else := "it has no Statement" if {

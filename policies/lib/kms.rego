@@ -149,7 +149,7 @@ decisions_by_action(key, alarm_arn) := {action: iam.decision(key.Policy, {
 	"principal": {"service": "cloudwatch.amazonaws.com"},
 	"action": action,
 	"resource": key.KeyMetadata.Arn,
-	"context": {"aws:SourceArn": alarm_arn, "aws:SourceAccount": lib.arn(alarm_arn).account},
+	"context": {"aws:SourceArn": iam.source_arn(key.Policy, alarm_arn), "aws:SourceAccount": lib.arn(alarm_arn).account},
 }) |
 	some action in actions
 }

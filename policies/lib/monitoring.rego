@@ -247,8 +247,15 @@ judge(pattern, events) := {
 # and only a pattern with a digit (one scoped to an account by its
 # recipientAccountId, say) is judged on the account's own.
 judge_for(pattern, events) := judge(pattern, events) if {
-	not regex.match(`[0-9]`, pattern)
+	not has_digit(pattern)
 } else := judge(pattern, records.for_account(events, input.account_id))
+
+# METADATA
+# description: Whether a pattern holds a digit; the same patterns recur in
+#   every account, so trailwatch answers once per run.
+# custom:
+#   memoize: run
+has_digit(pattern) := regex.match(`[0-9]`, pattern)
 
 catches(pattern, cs) if {
 	j := judge_for(pattern, cs.events)

@@ -59,37 +59,40 @@ access(tp, alarm_arn) := {"status": "ERROR", "reason": sprintf("the attributes o
 	p := kms.problem(tp, alarm_arn)
 }
 
-publish_request(tp, alarm_arn) := {
+# publish_decision is the topic policy's answer to CloudWatch publishing
+# for an alarm. A policy that never reads aws:SourceArn answers alike for
+# every alarm of an account and region: it is asked once for them all.
+publish_decision(tp, alarm_arn) := iam.decision(tp.Attributes.Policy, {
 	"principal": {"service": "cloudwatch.amazonaws.com"},
 	"action": "sns:Publish",
 	"resource": tp.TopicArn,
 	"context": {
-		"aws:SourceArn": alarm_arn,
+		"aws:SourceArn": iam.source_arn(tp.Attributes.Policy, alarm_arn),
 		"aws:SourceAccount": lib.arn(alarm_arn).account,
 		"AWS:SourceOwner": lib.arn(alarm_arn).account,
 	},
-}
+})
 
 policy_problem(tp, alarm_arn) := {
 	"status": "ERROR",
 	"reason": sprintf("trailwatch cannot tell whether the policy of topic %s lets CloudWatch publish for alarm %s: %s", [tp.TopicArn, alarm_arn, d.reason]),
 	"remediation": "",
 } if {
-	d := iam.decision(tp.Attributes.Policy, publish_request(tp, alarm_arn))
+	d := publish_decision(tp, alarm_arn)
 	d.effect in {"unknown", "invalid"}
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("the policy of topic %s denies CloudWatch's notification for alarm %s (%s)", [tp.TopicArn, alarm_arn, d.statement]),
 	"remediation": sprintf("Remove or narrow %s of the policy of topic %s, which denies sns:Publish to CloudWatch for alarm %s (aws sns get-topic-attributes --region %s --topic-arn %s, then aws sns set-topic-attributes ... --attribute-name Policy)", [d.statement, tp.TopicArn, alarm_arn, lib.sh(lib.arn(tp.TopicArn).region), lib.sh(tp.TopicArn)]),
 } if {
-	d := iam.decision(tp.Attributes.Policy, publish_request(tp, alarm_arn))
+	d := publish_decision(tp, alarm_arn)
 	d.effect == "deny"
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("the policy of topic %s does not let CloudWatch publish for alarm %s of account %s (no statement allows it), so its notification is refused", [tp.TopicArn, alarm_arn, lib.arn(alarm_arn).account]),
 	"remediation": allow_cloudwatch(tp, lib.arn(alarm_arn).account),
 } if {
-	iam.decision(tp.Attributes.Policy, publish_request(tp, alarm_arn)).effect == "implicit_deny"
+	publish_decision(tp, alarm_arn).effect == "implicit_deny"
 }
 
 # allow_cloudwatch: the topic's policy with a statement that lets the
