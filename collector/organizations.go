@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/smithy-go"
+	"github.com/trailwatch/trailwatch/internal/awsarn"
 )
 
 // OrganizationsAPI is the slice of the Organizations client the collector
@@ -40,10 +40,8 @@ func (a OrgAccount) Active() bool { return a.State == "ACTIVE" }
 // Partition is the partition of the account's ARN (aws, aws-cn,
 // aws-us-gov), aws when the ARN says none.
 func (a OrgAccount) Partition() string {
-	if p, ok := strings.CutPrefix(a.ARN, "arn:"); ok {
-		if part, _, ok := strings.Cut(p, ":"); ok && part != "" {
-			return part
-		}
+	if p := awsarn.Partition(a.ARN); p != "" {
+		return p
 	}
 	return "aws"
 }

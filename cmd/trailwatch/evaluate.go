@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
+	"github.com/trailwatch/trailwatch/internal/fileio"
 	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 	"github.com/trailwatch/trailwatch/internal/waiver"
@@ -115,7 +116,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		rendered[i] = b.Bytes()
 	}
 	for i, r := range extra {
-		if err := snapshot.WriteFileAtomic(r.path, rendered[i]); err != nil {
+		if err := fileio.WriteAtomic(r.path, rendered[i]); err != nil {
 			return err
 		}
 	}
@@ -169,7 +170,7 @@ func readWaivers(ctx context.Context, files []string, ev *engine.Evaluator) ([]r
 	}
 	var out []report.Waiver
 	for _, f := range files {
-		data, err := snapshot.ReadFileBounded(ctx, f, waiver.MaxFile)
+		data, err := fileio.ReadBounded(ctx, f, waiver.MaxFile)
 		if err != nil {
 			return nil, fmt.Errorf("%s: cannot read: %w", f, errors.Unwrap(err))
 		}

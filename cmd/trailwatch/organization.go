@@ -16,6 +16,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/trailwatch/trailwatch/collector"
+	"github.com/trailwatch/trailwatch/internal/fileio"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
@@ -67,7 +68,7 @@ func accountSelection(orgRole string, roles, only, exclude []string, accountsFil
 		return sel, err
 	}
 	if accountsFile != "" {
-		data, err := snapshot.ReadFileBounded(context.Background(), accountsFile, 16<<20)
+		data, err := fileio.ReadBounded(context.Background(), accountsFile, 16<<20)
 		if err != nil {
 			return sel, usageError("--accounts-file: %v", err)
 		}

@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/fileio"
 )
 
 // toStdout reports whether -o names standard output: not given, or "-".
@@ -28,7 +28,7 @@ func checkDashO(path string) error {
 // -o, atomically, or to standard output.
 func writeOutput(path string, data []byte, stdout io.Writer, what string) error {
 	if !toStdout(path) {
-		return snapshot.WriteFileAtomic(path, data)
+		return fileio.WriteAtomic(path, data)
 	}
 	if _, err := stdout.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", what, err)

@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/trailwatch/trailwatch/internal/engine"
-	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/fileio"
 	"github.com/trailwatch/trailwatch/policies"
 )
 
@@ -191,7 +191,7 @@ func runPolicyFmt(ctx context.Context, args []string, s streams) error {
 			} else if !info.Mode().IsRegular() {
 				return fmt.Errorf("%s: not a regular file (%s); policies are regular files", path, info.Mode().Type())
 			}
-			src, err := snapshot.ReadFileBounded(ctx, path, engine.MaxPolicyFile)
+			src, err := fileio.ReadBounded(ctx, path, engine.MaxPolicyFile)
 			if err != nil {
 				return err
 			}
@@ -203,7 +203,7 @@ func runPolicyFmt(ctx context.Context, args []string, s streams) error {
 				return nil
 			}
 			if *write {
-				return snapshot.WriteFileAtomic(path, out)
+				return fileio.WriteAtomic(path, out)
 			}
 			unformatted = append(unformatted, path)
 			return nil

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/trailwatch/trailwatch/internal/fileio"
 	"github.com/trailwatch/trailwatch/internal/filterpattern"
-	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
 const testFilterUsage = `Usage: trailwatch test-metric-filter --filter-pattern PATTERN --log-event-messages MESSAGE [MESSAGE ...]
@@ -132,7 +132,7 @@ func readParam(ctx context.Context, v string) (string, error) {
 	if !ok {
 		return v, nil
 	}
-	data, err := snapshot.ReadFileBounded(ctx, path, maxParamFile)
+	data, err := fileio.ReadBounded(ctx, path, maxParamFile)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", v, errors.Unwrap(err))
 	}

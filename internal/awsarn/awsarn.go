@@ -49,3 +49,10 @@ func LogGroup(s string) (region, account, name string, ok bool) {
 	}
 	return a.Region, a.Account, name, true
 }
+
+// Partition is the partition an ARN names (aws, aws-cn, aws-us-gov), or
+// "" when s is not an ARN.
+func Partition(s string) string {
+	a, _ := Parse(s)
+	return a.Partition
+}

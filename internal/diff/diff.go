@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trailwatch/trailwatch/internal/awsarn"
 	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
@@ -122,7 +123,7 @@ func Compare(old, new Side) *Diff {
 		accounts := map[string]bool{k.account: true}
 		for _, r := range append(slices.Clone(o.Resources), n.Resources...) {
 			related[r.ID] = true
-			if a := accountOfARN(r.ID); a != "" {
+			if a := awsarn.Account(r.ID); a != "" {
 				accounts[a] = true
 			}
 		}
@@ -166,15 +167,6 @@ func Compare(old, new Side) *Diff {
 var accountWide = map[string]bool{"account_missing": true, "account_added": true, "region_missing": true, "region_added": true, "call_failed": true, "call_recovered": true}
 
 var effectRank = map[Effect]int{Regression: 0, Undecided: 1, Improvement: 2}
-
-// accountOfARN is the account field of an ARN, "" for anything else.
-func accountOfARN(s string) string {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[4]
-}
 
 func statusOr(r report.Result, ok bool) report.Status {
 	if !ok {

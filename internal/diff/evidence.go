@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trailwatch/trailwatch/internal/awsarn"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
@@ -514,10 +515,8 @@ func confirmed(t *snapshot.Topic) int {
 func partitionOf(a *snapshot.Account) string {
 	for _, r := range a.Regions {
 		for _, t := range r.Trails {
-			if p, ok := strings.CutPrefix(t.TrailARN, "arn:"); ok {
-				if part, _, ok := strings.Cut(p, ":"); ok {
-					return part
-				}
+			if p := awsarn.Partition(t.TrailARN); p != "" {
+				return p
 			}
 		}
 	}
@@ -525,11 +524,8 @@ func partitionOf(a *snapshot.Account) string {
 }
 
 func regionOfARN(arn string) string {
-	parts := strings.SplitN(arn, ":", 5)
-	if len(parts) < 5 {
-		return ""
-	}
-	return parts[3]
+	a, _ := awsarn.Parse(arn)
+	return a.Region
 }
 
 func where(region, resource string) string {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/trailwatch/trailwatch/internal/awsarn"
 	"github.com/trailwatch/trailwatch/internal/report"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
@@ -94,16 +95,16 @@ func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
 	seen := map[regionRef]bool{}
 	var out []regionRef
 	var visit func(regions []snapshot.Region)
-	add := func(arn string) {
-		parts := strings.SplitN(arn, ":", 6)
-		if len(parts) < 6 || parts[0] != "arn" || parts[4] == a.AccountID || parts[4] == "" {
+	add := func(s string) {
+		arn, ok := awsarn.Parse(s)
+		if !ok || arn.Account == a.AccountID || arn.Account == "" {
 			return
 		}
-		other, ok := p.accounts[parts[4]]
+		other, ok := p.accounts[arn.Account]
 		if !ok {
 			return
 		}
-		for _, ref := range []regionRef{{parts[4], ""}, {parts[4], parts[3]}} {
+		for _, ref := range []regionRef{{arn.Account, ""}, {arn.Account, arn.Region}} {
 			if seen[ref] {
 				continue
 			}
@@ -132,6 +133,7 @@ func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
 			}
 			for _, tp := range r.Topics {
 				add(tp.TopicArn)
+				add(tp.Attributes["KmsMasterKeyId"]) // a key in another account
 			}
 		}
 	}

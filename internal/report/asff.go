@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/trailwatch/trailwatch/internal/awsarn"
 )
 
 // ASFF renders the report in the AWS Security Finding Format: the JSON
@@ -237,10 +239,8 @@ func firstRegion(r *Report) string {
 // aws-us-gov), aws when it has none.
 func partitionOf(res Result) string {
 	for _, rs := range res.Resources {
-		if p, ok := strings.CutPrefix(rs.ID, "arn:"); ok {
-			if part, _, ok := strings.Cut(p, ":"); ok && part != "" {
-				return part
-			}
+		if p := awsarn.Partition(rs.ID); p != "" {
+			return p
 		}
 	}
 	return "aws"

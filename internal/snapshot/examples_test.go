@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailwatch/trailwatch/internal/fileio"
 	"github.com/trailwatch/trailwatch/internal/golden"
 )
 
@@ -351,7 +352,7 @@ func TestExamples(t *testing.T) {
 		}
 		path := filepath.Join(dir, name)
 		if *golden.Update {
-			if err := WriteFileAtomic(path, want); err != nil {
+			if err := fileio.WriteAtomic(path, want); err != nil {
 				t.Fatal(err)
 			}
 			continue

@@ -9,7 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"syscall"
+
+	"github.com/trailwatch/trailwatch/internal/fileio"
 )
 
 // Error is a snapshot that cannot be read. It names the file and, where
@@ -75,7 +76,7 @@ func ReadContext(ctx context.Context, path string) (*Snapshot, error) {
 	}()
 	regular := info.Mode().IsRegular()
 	open := func() (io.Reader, error) {
-		r, err := OpenBounded(ctx, path, regular)
+		r, err := fileio.Open(ctx, path, regular)
 		if err != nil {
 			return nil, &Error{File: path, Msg: "cannot read: " + unwrapPathError(err)}
 		}
@@ -106,7 +107,7 @@ func ReadContext(ctx context.Context, path string) (*Snapshot, error) {
 // ReadFrom reads a snapshot from a stream such as standard input, giving up
 // when ctx ends; name is used in errors.
 func ReadFrom(ctx context.Context, name string, r io.Reader) (*Snapshot, error) {
-	data, err := io.ReadAll(io.LimitReader(cancellable{ctx: ctx, r: r}, MaxSize+1))
+	data, err := io.ReadAll(io.LimitReader(fileio.Reader(ctx, r), MaxSize+1))
 	if err != nil {
 		return nil, (&decoder{name: name}).syntax(err)
 	}
@@ -120,83 +121,6 @@ func ReadFrom(ctx context.Context, name string, r io.Reader) (*Snapshot, error) 
 // errors.
 func Decode(name string, data []byte) (*Snapshot, error) {
 	return decode(name, func() (io.Reader, error) { return bytes.NewReader(data), nil }, MaxSize)
-}
-
-// ReadFileBounded reads a whole small file (a pattern, messages, a policy)
-// within ctx: at most limit bytes whatever the file is, a directory
-// refused, and a FIFO or terminal that nothing writes to giving up when ctx
-// ends rather than hanging.
-func ReadFileBounded(ctx context.Context, path string, limit int64) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if info.IsDir() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")}
-	}
-	if info.Mode().IsRegular() && info.Size() > limit {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%d bytes, more than the %d allowed", info.Size(), limit)}
-	}
-	f, err := OpenBounded(ctx, path, info.Mode().IsRegular())
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
-	}
-	if int64(len(data)) > limit {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("more than the %d bytes allowed", limit)}
-	}
-	return data, nil
-}
-
-// BoundedFile is a file read within a context: reads fail once the
-// context ends, and a read that waits (a FIFO, a terminal) is woken.
-type BoundedFile struct {
-	cancellable
-	f    *os.File
-	stop func() bool
-}
-
-func (b *BoundedFile) Close() error {
-	b.stop()
-	return b.f.Close()
-}
-
-// OpenBounded opens a file for reading within ctx. A file that is not
-// regular is opened without waiting for a writer (O_NONBLOCK), so that a
-// FIFO nobody writes to reads as empty rather than hanging; when ctx ends
-// the file is closed, which wakes a read that waits.
-func OpenBounded(ctx context.Context, path string, regular bool) (*BoundedFile, error) {
-	flags := os.O_RDONLY
-	if !regular {
-		flags |= syscall.O_NONBLOCK
-	}
-	f, err := os.OpenFile(path, flags, 0)
-	if err != nil {
-		return nil, err
-	}
-	stop := context.AfterFunc(ctx, func() { f.Close() })
-	return &BoundedFile{cancellable: cancellable{ctx: ctx, r: f}, f: f, stop: stop}, nil
-}
-
-// cancellable is a reader that stops when its context ends.
-type cancellable struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c cancellable) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	n, err := c.r.Read(p)
-	if err != nil && c.ctx.Err() != nil {
-		return n, c.ctx.Err()
-	}
-	return n, err
 }
 
 func unwrapPathError(err error) string {

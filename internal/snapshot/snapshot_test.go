@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/trailwatch/trailwatch/internal/fileio"
 )
 
 func sample() *Snapshot {
@@ -200,7 +201,7 @@ func TestWriteFileAtomic(t *testing.T) {
 			t.Error("write into a read-only directory succeeded")
 		}
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, "missing-dir", "x.json"), []byte("{}")); err == nil {
+	if err := fileio.WriteAtomic(filepath.Join(dir, "missing-dir", "x.json"), []byte("{}")); err == nil {
 		t.Error("write into a missing directory succeeded")
 	}
 	after, _ := os.ReadFile(path)
@@ -455,79 +456,5 @@ func TestReadRefusesWhatAWSNeverReturns(t *testing.T) {
 	data, _ = s.Marshal()
 	if _, err := Decode("many.json", data); err == nil || !strings.Contains(err.Error(), "has 101 metric filters; AWS allows 100") {
 		t.Errorf("101 filters: %v", err)
-	}
-}
-
-// Writing into what is not a regular file writes into it: /dev/null stays
-// a device, a symbolic link stays a link (its target is replaced), a 0600
-// file stays 0600, a FIFO gets the bytes, a directory is refused.
-func TestWriteFileAtomicSpecialFiles(t *testing.T) {
-	dir := t.TempDir()
-	if err := WriteFileAtomic("/dev/null", []byte("x")); err != nil {
-		t.Errorf("/dev/null: %v", err)
-	}
-	if info, err := os.Stat("/dev/null"); err != nil || info.Mode()&os.ModeCharDevice == 0 {
-		t.Fatalf("/dev/null is no longer a character device: %v %v", info.Mode(), err)
-	}
-
-	target := filepath.Join(dir, "real.json")
-	link := filepath.Join(dir, "link.json")
-	os.WriteFile(target, []byte("old"), 0o600)
-	os.Symlink("real.json", link)
-	if err := WriteFileAtomic(link, []byte("new")); err != nil {
-		t.Fatal(err)
-	}
-	if info, _ := os.Lstat(link); info.Mode()&os.ModeSymlink == 0 {
-		t.Error("the symbolic link was replaced by a file")
-	}
-	data, _ := os.ReadFile(target)
-	info, _ := os.Stat(target)
-	if string(data) != "new" || info.Mode().Perm() != 0o600 {
-		t.Errorf("target holds %q with mode %v; want new, 0600", data, info.Mode().Perm())
-	}
-	dangling := filepath.Join(dir, "dangling.json")
-	os.Symlink("later.json", dangling)
-	if err := WriteFileAtomic(dangling, []byte("made")); err != nil {
-		t.Fatal(err)
-	}
-	if data, _ := os.ReadFile(filepath.Join(dir, "later.json")); string(data) != "made" {
-		t.Errorf("a link to a file not yet there: target holds %q", data)
-	}
-
-	fifo := filepath.Join(dir, "fifo")
-	syscall.Mkfifo(fifo, 0o600)
-	if err := WriteFileAtomic(fifo, []byte("x")); err == nil || !strings.Contains(err.Error(), "nothing reads from it") {
-		t.Errorf("a FIFO nobody reads: %v", err)
-	}
-	got := make(chan string, 1)
-	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		defer f.Close()
-		b, _ := io.ReadAll(f)
-		got <- string(b)
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := WriteFileAtomic(fifo, []byte("through the fifo"))
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("writing into a FIFO with a reader: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if s := <-got; s != "through the fifo" {
-		t.Errorf("the reader got %q", s)
-	}
-	if info, _ := os.Lstat(fifo); info.Mode()&os.ModeNamedPipe == 0 {
-		t.Error("the FIFO was replaced")
-	}
-	if err := WriteFileAtomic(dir, []byte("x")); err == nil || !strings.Contains(err.Error(), "is a directory") {
-		t.Errorf("a directory: %v", err)
 	}
 }

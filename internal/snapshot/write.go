@@ -4,13 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
-	"syscall"
+
+	"github.com/trailwatch/trailwatch/internal/fileio"
 )
 
 // Normalize puts a snapshot in its canonical order, so that two
@@ -111,118 +108,5 @@ func (s *Snapshot) WriteFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("encode snapshot: %w", err)
 	}
-	return WriteFileAtomic(path, data)
-}
-
-// WriteFileAtomic writes data to path so that a reader never sees half of
-// it and a failure leaves an earlier file as it was.
-//
-// A regular file (or none yet) is replaced through a synced temporary file
-// beside it and a rename; an existing file keeps its permissions. A
-// symbolic link is followed, and the file it names is replaced, not the
-// link. A file that is not regular (a character device such as /dev/null
-// or a terminal, a FIFO, /dev/stdout) is written into, as a shell
-// redirection would: renaming over it would replace the device with a
-// file. A directory is refused.
-func WriteFileAtomic(path string, data []byte) error {
-	target, err := resolveLinks(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	info, err := os.Stat(target)
-	switch {
-	case err == nil && info.IsDir():
-		return fmt.Errorf("write %s: is a directory", path)
-	case err == nil && !info.Mode().IsRegular():
-		return writeInto(path, target, data)
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	mode := fs.FileMode(0o644)
-	if err == nil {
-		mode = info.Mode().Perm()
-	}
-	return replace(path, target, data, mode)
-}
-
-// resolveLinks follows symbolic links from path to the file they name,
-// which need not exist yet.
-func resolveLinks(path string) (string, error) {
-	for range 40 {
-		info, err := os.Lstat(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return path, nil
-		}
-		if err != nil {
-			return "", err
-		}
-		if info.Mode()&fs.ModeSymlink == 0 {
-			return path, nil
-		}
-		link, err := os.Readlink(path)
-		if err != nil {
-			return "", err
-		}
-		if !filepath.IsAbs(link) {
-			link = filepath.Join(filepath.Dir(path), link)
-		}
-		path = link
-	}
-	return "", errors.New("too many levels of symbolic links")
-}
-
-// writeInto writes data into a file that is not regular. A FIFO is opened
-// without waiting for a reader: with none, it is an error, not a hang.
-func writeInto(path, target string, data []byte) error {
-	f, err := os.OpenFile(target, os.O_WRONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		if errors.Is(err, syscall.ENXIO) {
-			return fmt.Errorf("write %s: nothing reads from it", path)
-		}
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// replace writes data to a temporary file beside target, syncs it, and
-// renames it over target.
-func replace(path, target string, data []byte, mode fs.FileMode) (err error) {
-	dir := filepath.Dir(target)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // make the rename durable; not every file system supports it
-		d.Close()
-	}
-	return nil
+	return fileio.WriteAtomic(path, data)
 }
