@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
@@ -85,18 +86,24 @@ func orgError(err error) error {
 // Shard is one of N parts of a set of accounts: K of N, counting from 1.
 // An account's part depends only on its id, so it stays in its shard when
 // others are added or removed.
-type Shard struct{ K, N int }
+type Shard struct{ K, N uint64 }
 
-// ParseShard reads K/N with 1 <= K <= N.
+// ParseShard reads K/N with 1 <= K <= N <= MaxShards, each the integer it
+// is written as (no sign, no leading zero, nothing after).
 func ParseShard(s string) (Shard, error) {
-	var sh Shard
-	if n, err := fmt.Sscanf(s, "%d/%d", &sh.K, &sh.N); n != 2 || err != nil || fmt.Sprintf("%d/%d", sh.K, sh.N) != s {
+	k, n, ok := strings.Cut(s, "/")
+	K, okK := parseShardPart(k)
+	N, okN := parseShardPart(n)
+	if !ok || !okK || !okN {
 		return Shard{}, fmt.Errorf("--shard %q: want K/N, such as 2/8 (the second of eight shards)", s)
 	}
-	if sh.N < 1 || sh.K < 1 || sh.K > sh.N {
+	if N < 1 || K < 1 || K > N {
 		return Shard{}, fmt.Errorf("--shard %s: K must be from 1 to N, and N at least 1", s)
 	}
-	return sh, nil
+	if N > MaxShards {
+		return Shard{}, fmt.Errorf("--shard %s: at most %d shards", s, MaxShards)
+	}
+	return Shard{K: K, N: N}, nil
 }
 
 // Holds tells whether an account belongs to the shard: FNV-1a of its id,
@@ -107,5 +114,5 @@ func (s Shard) Holds(account string) bool {
 	}
 	h := fnv.New32a()
 	h.Write([]byte(account))
-	return int(h.Sum32()%uint32(s.N)) == s.K-1
+	return uint64(h.Sum32())%s.N == s.K-1
 }

@@ -70,10 +70,16 @@ func TestListAccounts(t *testing.T) {
 // A shard is K of N by a hash of the account id: every account in exactly
 // one shard, the same one whatever other accounts there are.
 func TestShard(t *testing.T) {
-	for _, bad := range []string{"3/2", "0/0", "0/3", "1-2", "1/2/3", "a/b", " 1/2"} {
+	// Each part is the integer it is written as: N past 32 bits divided
+	// by zero once, and 1/99999999999 was cut to 32 bits without a word.
+	for _, bad := range []string{"3/2", "0/0", "0/3", "1-2", "1/2/3", "a/b", " 1/2", "1/4294967296", "1/99999999999",
+		"1/100001", "01/2", "+1/2", "1/-2", "1/18446744073709551616", "1/"} {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("ParseShard(%q) took it", bad)
 		}
+	}
+	if _, err := ParseShard("100000/100000"); err != nil {
+		t.Errorf("the largest shard count: %v", err)
 	}
 	const n = 4
 	counts := make([]int, n)
@@ -101,5 +107,21 @@ func TestShard(t *testing.T) {
 	}
 	if sh, _ := ParseShard("1/1"); !sh.Holds("111122223333") {
 		t.Error("1/1 holds every account")
+	}
+}
+
+// Every line of an accounts file is read, however long; a line that is
+// not an id is refused with its number.
+func TestParseAccountsFile(t *testing.T) {
+	long := strings.Repeat(" ", 70_000) + "111122223333"
+	ids, err := ParseAccountsFile("f", []byte("# prod\n"+long+"\n222233334444 # payments\n\n"))
+	if err != nil || len(ids) != 2 || ids[0] != "111122223333" || ids[1] != "222233334444" {
+		t.Errorf("%v %v", ids, err)
+	}
+	if _, err := ParseAccountsFile("f", []byte("111122223333\n"+strings.Repeat("x", 70_000)+"\n444455556666\n")); err == nil || !strings.Contains(err.Error(), "f:2:") {
+		t.Errorf("a long bad line: %v", err)
+	}
+	if _, err := ParseAccountsFile("f", []byte("# nothing\n")); err == nil || !strings.Contains(err.Error(), "no account ids") {
+		t.Errorf("an empty file: %v", err)
 	}
 }

@@ -6,28 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/trailwatch/trailwatch/collector"
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
 const collectSynopsis = "collect [--profile NAME] [--region R]... [--all-regions] [--endpoint-url URL] [--role-arn ARN]... | [--organization-role NAME [--account ID]... [--exclude-account ID]... [--accounts-file FILE]] [--shard K/N] [-o FILE|-]"
-
-var (
-	roleARN   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):role/.+$`)
-	roleName  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
-	accountID = regexp.MustCompile(`^[0-9]{12}$`)
-)
 
 func runCollect(ctx context.Context, args []string, s streams) error {
 	fs := newFlagSet("collect", collectSynopsis, s)
@@ -66,76 +53,46 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 	if err := collector.CheckRegions(regions); err != nil {
 		return usageError("--%v", err)
 	}
-	var targets []collector.Target
 	for _, r := range roles {
-		if !roleARN.MatchString(r) {
-			return usageError("--role-arn %q is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)", r)
+		if err := collector.CheckRoleARN(r); err != nil {
+			return usageError("--role-arn %v", err)
 		}
 	}
-	sel, err := accountSelection(*orgRole, roles, only, exclude, *accountsFile, *shardFlag)
+	sel, err := accountSelection(ctx, *orgRole, roles, only, exclude, *accountsFile, *shardFlag)
 	if err != nil {
 		return err
 	}
 
-	loadOpts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
-				o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
-					so.MaxAttempts = *maxAttempts
-					so.MaxBackoff = *maxBackoff
-				})
-			})
-		}),
-	}
-	if *profile != "" {
-		loadOpts = append(loadOpts, config.WithSharedConfigProfile(*profile))
-	}
-	if *endpoint != "" {
-		loadOpts = append(loadOpts, config.WithBaseEndpoint(*endpoint))
-	}
+	first := ""
 	if len(regions) > 0 {
-		loadOpts = append(loadOpts, config.WithRegion(regions[0]))
+		first = regions[0]
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	session, err := collector.NewSession(ctx, collector.SessionOptions{
+		Profile: *profile, Region: first, EndpointURL: *endpoint, MaxAttempts: *maxAttempts, MaxBackoff: *maxBackoff,
+	})
+	if errors.Is(err, collector.ErrNoRegion) {
+		return usageError("%v", err)
+	}
 	if err != nil {
-		return fmt.Errorf("load AWS configuration: %w", err)
-	}
-	if cfg.Region == "" {
-		return usageError("no region: give --region, or set AWS_REGION or the profile's region")
+		return err
 	}
 	if len(regions) == 0 && !*allRegions {
-		regions = multiFlag{cfg.Region}
-	}
-	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("no AWS credentials: %v\n(use --profile, AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or aws sso login)", err)
+		regions = multiFlag{session.Region()}
 	}
 
-	base := sts.NewFromConfig(cfg)
-	assume := func(arn string) collector.Target {
-		rc := cfg.Copy()
-		rc.Credentials = aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(base, arn, func(o *stscreds.AssumeRoleOptions) {
-			o.RoleSessionName = "trailwatch-collect"
-		}))
-		return collector.Target{API: collector.NewSDK(rc), RoleARN: arn, Account: roleARN.FindStringSubmatch(arn)[1]}
-	}
+	var targets []collector.Target
 	var skipped []snapshot.SkippedAccount
 	switch {
 	case *orgRole != "":
-		targets, skipped, err = organizationTargets(ctx, cfg, base, *orgRole, sel, assume, s)
+		targets, skipped, err = session.Organization(ctx, *orgRole, sel)
 		if err != nil {
 			return err
 		}
+		reportSkipped(s.stderr, skipped)
 	case len(roles) > 0:
-		for _, r := range roles {
-			if sel.shard.Holds(roleARN.FindStringSubmatch(r)[1]) {
-				targets = append(targets, assume(r))
-			}
-		}
+		targets = session.Roles(roles, sel.Shard)
 	default:
-		targets = append(targets, collector.Target{API: collector.NewSDK(cfg)})
+		targets = []collector.Target{session.Self()}
 	}
 	if len(targets) == 0 && len(skipped) == 0 {
 		if *shardFlag == "" {
@@ -150,7 +107,7 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 	snap, stats, err := collector.Collect(ctx, targets, collector.Options{
 		Regions:         regions,
 		AllRegions:      *allRegions,
-		BootstrapRegion: cfg.Region,
+		BootstrapRegion: session.Region(),
 		KeepEndpoints:   *keep,
 		Concurrency:     *concurrency,
 		CallTimeout:     *callTimeout,

@@ -1,18 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/trailwatch/trailwatch/collector"
@@ -20,27 +14,19 @@ import (
 	"github.com/trailwatch/trailwatch/internal/snapshot"
 )
 
-// selection narrows the accounts collect reads.
-type selection struct {
-	only, exclude map[string]bool // empty only: every account
-	shard         collector.Shard
-}
-
-func (s selection) wants(id string) bool {
-	return (len(s.only) == 0 || s.only[id]) && !s.exclude[id] && s.shard.Holds(id)
-}
-
 // accountSelection checks the flags that choose accounts, before any call.
-func accountSelection(orgRole string, roles, only, exclude []string, accountsFile, shard string) (selection, error) {
-	sel := selection{only: map[string]bool{}, exclude: map[string]bool{}, shard: collector.Shard{K: 1, N: 1}}
+func accountSelection(ctx context.Context, orgRole string, roles, only, exclude []string, accountsFile, shard string) (collector.Selection, error) {
+	sel := collector.Selection{Named: map[string]string{}, Exclude: map[string]bool{}, Shard: collector.Shard{K: 1, N: 1}}
 	if orgRole != "" && len(roles) > 0 {
 		return sel, usageError("--organization-role lists the accounts to read, --role-arn names them: give one or the other")
 	}
 	if orgRole == "" && (len(only) > 0 || len(exclude) > 0 || accountsFile != "") {
 		return sel, usageError("--account, --exclude-account and --accounts-file choose among an organization's accounts: they need --organization-role")
 	}
-	if orgRole != "" && (strings.ContainsAny(orgRole, ":/ ") || !roleName.MatchString(orgRole)) {
-		return sel, usageError("--organization-role %q: want a role name, such as OrganizationAccountAccessRole (trailwatch makes the ARN for each account)", orgRole)
+	if orgRole != "" {
+		if err := collector.CheckRoleName(orgRole); err != nil {
+			return sel, usageError("--organization-role %v", err)
+		}
 	}
 	if shard != "" {
 		sh, err := collector.ParseShard(shard)
@@ -50,90 +36,48 @@ func accountSelection(orgRole string, roles, only, exclude []string, accountsFil
 		if orgRole == "" && len(roles) == 0 {
 			return sel, usageError("--shard splits the accounts of --organization-role or --role-arn; without either there is one account")
 		}
-		sel.shard = sh
+		sel.Shard = sh
 	}
-	add := func(to map[string]bool, flag string, ids []string) error {
-		for _, id := range ids {
-			if !accountID.MatchString(id) {
-				return usageError("%s %q: an account id is 12 digits", flag, id)
-			}
-			to[id] = true
+	for _, id := range only {
+		if !collector.IsAccountID(id) {
+			return sel, usageError("--account %q: an account id is 12 digits", id)
 		}
-		return nil
+		sel.Named[id] = "--account"
 	}
-	if err := add(sel.only, "--account", only); err != nil {
-		return sel, err
-	}
-	if err := add(sel.exclude, "--exclude-account", exclude); err != nil {
-		return sel, err
+	for _, id := range exclude {
+		if !collector.IsAccountID(id) {
+			return sel, usageError("--exclude-account %q: an account id is 12 digits", id)
+		}
+		sel.Exclude[id] = true
 	}
 	if accountsFile != "" {
-		data, err := fileio.ReadBounded(context.Background(), accountsFile, 16<<20)
+		data, err := fileio.ReadBounded(ctx, accountsFile, 16<<20)
 		if err != nil {
 			return sel, usageError("--accounts-file: %v", err)
 		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		for line := 1; sc.Scan(); line++ {
-			text, _, _ := strings.Cut(sc.Text(), "#")
-			text = strings.TrimSpace(text)
-			if text == "" {
-				continue
-			}
-			if !accountID.MatchString(text) {
-				return sel, usageError("%s:%d: %q is not an account id (12 digits)", accountsFile, line, text)
-			}
-			sel.only[text] = true
+		ids, err := collector.ParseAccountsFile(accountsFile, data)
+		if err != nil {
+			return sel, usageError("%v", err)
 		}
-		if len(sel.only) == 0 {
-			return sel, usageError("%s: no account ids", accountsFile)
+		for _, id := range ids {
+			if _, ok := sel.Named[id]; !ok {
+				sel.Named[id] = accountsFile
+			}
 		}
 	}
 	return sel, nil
 }
 
-// organizationTargets lists the organization's accounts and makes a target
-// of each ACTIVE one selected: the caller's own credentials for its own
-// account, the role assumed in every other. Accounts that are not ACTIVE
-// are skipped, with the reason, and recorded in the snapshot.
-func organizationTargets(ctx context.Context, cfg aws.Config, base *sts.Client, role string, sel selection, assume func(string) collector.Target, s streams) ([]collector.Target, []snapshot.SkippedAccount, error) {
-	accounts, err := collector.ListAccounts(ctx, collector.NewOrganizations(cfg))
-	if err != nil {
-		return nil, nil, err
+// reportSkipped says on standard error which accounts collect did not
+// read, and why.
+func reportSkipped(w io.Writer, skipped []snapshot.SkippedAccount) {
+	if len(skipped) == 0 {
+		return
 	}
-	if len(accounts) == 0 {
-		return nil, nil, fmt.Errorf("organizations:ListAccounts listed no account: the caller is not in an organization, or not its management account or a delegated administrator")
+	fmt.Fprintf(w, "trailwatch: skipping %s:\n", plural(len(skipped), "account"))
+	for _, sk := range skipped {
+		fmt.Fprintf(w, "  %s: %s\n", sk.AccountID, sk.Reason)
 	}
-	id, err := base.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("sts:GetCallerIdentity: %w", err)
-	}
-	caller := aws.ToString(id.Account)
-	slices.SortFunc(accounts, func(a, b collector.OrgAccount) int { return strings.Compare(a.ID, b.ID) })
-	var targets []collector.Target
-	var skipped []snapshot.SkippedAccount
-	for _, a := range accounts {
-		if !sel.wants(a.ID) {
-			continue
-		}
-		if !a.Active() {
-			skipped = append(skipped, snapshot.SkippedAccount{AccountID: a.ID, Name: a.Name, State: a.State,
-				Reason: fmt.Sprintf("the account is %s in the organization; no role can be assumed in it", a.State)})
-			continue
-		}
-		if a.ID == caller {
-			targets = append(targets, collector.Target{API: collector.NewSDK(cfg), Account: a.ID})
-			continue
-		}
-		targets = append(targets, assume(fmt.Sprintf("arn:%s:iam::%s:role/%s", a.Partition(), a.ID, role)))
-	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(s.stderr, "trailwatch: skipping %d accounts that are not ACTIVE:", len(skipped))
-		for _, sk := range skipped {
-			fmt.Fprintf(s.stderr, " %s (%s)", sk.AccountID, sk.State)
-		}
-		fmt.Fprintln(s.stderr)
-	}
-	return targets, skipped, nil
 }
 
 // progress shows how a collection goes on standard error: on a terminal, a

@@ -82,7 +82,7 @@ func TestOrganization(t *testing.T) {
 		return path, stderr
 	}
 	whole, stderr := collectOrg()
-	if !strings.Contains(stderr, "skipping 1 accounts that are not ACTIVE: "+closed+" (SUSPENDED)") {
+	if !strings.Contains(stderr, "skipping 1 account:\n  "+closed+": the account is SUSPENDED in the organization") {
 		t.Errorf("collect does not say it skipped the closed account:\n%s", stderr)
 	}
 	snap := readSnapshot(t, whole)
@@ -100,6 +100,19 @@ func TestOrganization(t *testing.T) {
 	}
 	if errs, other := results.all(refused, "ERROR"); !errs || !strings.Contains(results[refused][trail45].Reason, "AssumeRole") {
 		t.Errorf("the account whose role was refused: %v, %s", other, results[refused][trail45].Reason)
+	}
+
+	// An account named that is not a member is said, recorded and listed,
+	// never dropped without a word.
+	named, stderr := collectOrg("--account", members[0], "--account", "999999999999")
+	if !strings.Contains(stderr, "999999999999: named with --account, but not a member of the organization") {
+		t.Errorf("collect does not say the named account is not a member:\n%s", stderr)
+	}
+	if s := readSnapshot(t, named); len(s.Accounts) != 1 || len(s.Skipped) != 1 || s.Skipped[0].AccountID != "999999999999" {
+		t.Errorf("accounts %d, skipped %+v", len(s.Accounts), s.Skipped)
+	}
+	if _, out, _ := trailwatch(t, nil, "evaluate", named); !strings.Contains(out, "999999999999") {
+		t.Errorf("the report does not list the account that is not a member:\n%s", out)
 	}
 
 	// Three shards, evaluated together: the same report.

@@ -76,6 +76,20 @@ func TestImportBoundaries(t *testing.T) {
 	}
 }
 
+// The command parses flags, calls and prints: AWS is the collector's. It
+// links the SDK only through collector, never by importing it.
+func TestCommandImportsNoAWS(t *testing.T) {
+	out, err := goCmd(t, "list", "-f", `{{join .Imports "\n"}}`, "./cmd/trailwatch")
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, imp := range strings.Fields(out) {
+		if strings.HasPrefix(imp, "github.com/aws/") {
+			t.Errorf("cmd/trailwatch imports %s; AWS belongs to collector", imp)
+		}
+	}
+}
+
 func allowedDep(allowed []string, dep string) bool {
 	for _, a := range allowed {
 		if dep == a || strings.HasSuffix(a, "/") && strings.HasPrefix(dep, a) {
