@@ -6,7 +6,7 @@ BIN     := bin/trailwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: help build demo test test-go test-rego test-fuzz fmt bench bench-hostile fuzz clean
+.PHONY: help build demo test test-go test-rego test-fuzz fmt report-inputs bench bench-hostile fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,22 @@ test-fuzz: ## short fuzz runs: what parses untrusted text, and the controls on m
 fmt: ## format Go and Rego
 	gofmt -w .
 	$(GO) run ./cmd/trailwatch policy fmt -w policies
+
+# The renderers' goldens are drawn from frozen reports, so that a change
+# of wording in a policy rewrites evaluate's goldens and no others. After a
+# change meant to show in every format, refresh them here, then the
+# renderers' goldens with go test ./internal/report -update.
+REPORT_INPUTS := internal/report/testdata/input
+report-inputs: ## refresh the frozen reports the renderers' goldens are drawn from
+	$(GO) build -ldflags '-X main.version=test' -o bin/trailwatch-test ./cmd/trailwatch
+	@set -e; run() { out=$(REPORT_INPUTS)/$$1.json; shift; rm -f $$out; \
+		bin/trailwatch-test evaluate --format json -o $$out "$$@" || test -s $$out; }; \
+	run pass snapshots/compliant.json; \
+	run fail snapshots/broken-logging-stopped.json; \
+	run error snapshots/error-alarms-unreadable.json; \
+	run organization snapshots/organization.json; \
+	run waived --waivers $(REPORT_INPUTS)/waivers.yaml --today 2026-11-25 snapshots/broken-logging-stopped.json
+	rm -f bin/trailwatch-test
 
 bench: build ## benchmarks, printed as ratios: organizations of 100 to 10,000 accounts, collect against moto at 100 ms a call, the pattern engine, evaluation, reports
 	$(GO) run ./internal/bench/org -sizes 100,1000,10000 $(BIN)

@@ -12,7 +12,7 @@ import (
 // for one control: a metric filter with the benchmark's own pattern, whose
 // metric an alarm watches. Name names the filter, its metric and the alarm.
 type Remedy struct {
-	Control string // the control's directory under controls/
+	Control string // the control's directory under controls/monitoring/
 	Name    string
 	Pattern string
 }
@@ -29,10 +29,15 @@ type entry struct {
 // gives them: what the demo and the end-to-end tests set an account up
 // with, as a user following the benchmark would.
 func Section(version string) ([]Remedy, error) {
-	var cis struct{ Versions []string }
-	if err := readJSON("lib/cis/data.json", &cis); err != nil {
+	var core struct {
+		Frameworks struct {
+			CIS struct{ Versions []string } `json:"cis"`
+		}
+	}
+	if err := readJSON("lib/core/data.json", &core); err != nil {
 		return nil, err
 	}
+	cis := core.Frameworks.CIS
 	if version == "" {
 		version = cis.Versions[len(cis.Versions)-1]
 	}
@@ -46,7 +51,7 @@ func Section(version string) ([]Remedy, error) {
 		}
 		return slices.Index(cis.Versions, v)
 	}
-	dirs, err := fs.ReadDir(FS, "controls")
+	dirs, err := fs.ReadDir(FS, "controls/monitoring")
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +63,7 @@ func Section(version string) ([]Remedy, error) {
 				Benchmark []entry `json:"benchmark"`
 			} `json:"monitoring"`
 		}
-		if err := readJSON(path.Join("controls", d.Name(), "data.json"), &data); err != nil {
+		if err := readJSON(path.Join("controls", "monitoring", d.Name(), "data.json"), &data); err != nil {
 			return nil, err
 		}
 		for _, b := range data.Monitoring.Benchmark {

@@ -22,6 +22,7 @@ const policyUsage = `Usage:
   trailwatch policy list [--policy DIR]...          list the controls
   trailwatch policy fmt [-w] DIR...                 check (or with -w rewrite) the formatting of .rego files
   trailwatch policy export DIR                      write the built-in policies to DIR, to edit and use with --policy
+  trailwatch policy new [--policy DIR] FAMILY/ID    write a new control's skeleton (METADATA, data.json, its own tests)
 `
 
 func runPolicy(ctx context.Context, args []string, s streams) error {
@@ -47,6 +48,8 @@ func runPolicy(ctx context.Context, args []string, s streams) error {
 		}
 		fmt.Fprintf(s.stderr, "trailwatch: wrote the built-in policies to %s; use them with --policy %s\n", args[1], args[1])
 		return nil
+	case "new":
+		return runPolicyNew(args[1:], s)
 	case "-h", "--help", "help":
 		fmt.Fprint(s.stdout, policyUsage)
 		return nil
@@ -56,11 +59,12 @@ func runPolicy(ctx context.Context, args []string, s streams) error {
 }
 
 func runPolicyTest(ctx context.Context, args []string, s streams) error {
-	fs := newFlagSet("policy test", "policy test [--policy DIR]... [--run REGEX] [-v]", s)
+	fs := newFlagSet("policy test", "policy test [--policy DIR]... [--run REGEX] [--timeout D] [-v]", s)
 	var dirs multiFlag
 	fs.Var(&dirs, "policy", "directory of Rego policies, tests and data (repeatable; default: the built-in policies)")
 	verbose := fs.Bool("v", false, "list every test, not only failures")
 	run := fs.String("run", "", "only the tests whose package and name (data.pkg.test_name) match this `REGEX`")
+	timeout := fs.Duration("timeout", engine.DefaultTestTimeout, "bound on each test; one that runs longer is an ERROR")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -77,7 +81,10 @@ func runPolicyTest(ctx context.Context, args []string, s streams) error {
 			return usageError("--run: %v", err)
 		}
 	}
-	sum, err := pols.RunTests(ctx, s.stdout, *verbose, *run)
+	if *timeout <= 0 {
+		return usageError("--timeout must be positive, not %v", *timeout)
+	}
+	sum, err := pols.RunTests(ctx, s.stdout, engine.TestOptions{Verbose: *verbose, Run: *run, Timeout: *timeout})
 	if err != nil {
 		return err
 	}
@@ -128,23 +135,23 @@ func runPolicyList(args []string, s streams) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CONTROL\tCIS\tSECURITY HUB\tSEVERITY\tTITLE")
+	fmt.Fprintln(tw, "CONTROL\tFAMILY\tCIS\tOTHER FRAMEWORKS\tSEVERITY\tTITLE")
 	for _, c := range pols.Controls() {
 		var cis, other []string
 		for _, f := range c.Frameworks {
-			if f.Name == engine.CISName {
+			if f.Name == pols.BenchmarkName() {
 				cis = append(cis, fmt.Sprintf("%s (%s)", f.ID, versionRange(f.Versions)))
 			} else {
 				other = append(other, f.ID)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, strings.Join(cis, ", "), dash(strings.Join(other, ", ")), c.Severity, c.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, dash(c.Family), dash(strings.Join(cis, ", ")), dash(strings.Join(other, ", ")), c.Severity, c.Title)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if vs := pols.Benchmarks(); len(vs) > 0 {
-		fmt.Fprintf(s.stdout, "\nCIS AWS Foundations Benchmark versions: %s (evaluate --benchmark; default %s)\n", strings.Join(vs, ", "), vs[len(vs)-1])
+		fmt.Fprintf(s.stdout, "\n%s versions: %s (evaluate --benchmark; default %s)\n", pols.BenchmarkName(), strings.Join(vs, ", "), vs[len(vs)-1])
 	}
 	return nil
 }
@@ -218,5 +225,48 @@ func runPolicyFmt(ctx context.Context, args []string, s streams) error {
 	if len(unformatted) > 0 {
 		return fmt.Errorf("%d Rego files are not formatted; run trailwatch policy fmt -w", len(unformatted))
 	}
+	return nil
+}
+
+// controlIDForm is a control id: lower-case words joined by dashes.
+var controlIDForm = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// runPolicyNew writes a new control of a family into a policy directory,
+// from the family's skeleton (lib/FAMILY/new/*.tmpl, in the directory or
+// else the built-in policies): METADATA, data.json and its own tests, which
+// pass trailwatch policy test as written.
+func runPolicyNew(args []string, s streams) error {
+	fs := newFlagSet("policy new", "policy new [--policy DIR] FAMILY/ID", s)
+	dir := fs.String("policy", "policies", "the policy `DIR`ectory to add the control to (trailwatch policy export writes one)")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageError("policy new takes one FAMILY/ID, such as monitoring/iam-user-created")
+	}
+	family, id, ok := strings.Cut(rest[0], "/")
+	if !ok || !regexp.MustCompile(`^[a-z][a-z0-9_]*$`).MatchString(family) || !controlIDForm.MatchString(id) {
+		return usageError("policy new %q: want FAMILY/ID, a family directory under lib/ and an id of lower-case words and dashes, such as monitoring/iam-user-created", rest[0])
+	}
+	skeleton, err := policies.Skeleton(os.DirFS(*dir), family, id)
+	if err != nil {
+		return usageError("policy new: %v", err)
+	}
+	target := filepath.Join(*dir, "controls", family, strings.ReplaceAll(id, "-", "_"))
+	if _, err := os.Stat(target); err == nil {
+		return usageError("policy new: %s exists", target)
+	}
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		return err
+	}
+	for _, f := range skeleton {
+		path := filepath.Join(target, f.Name)
+		if err := fileio.WriteAtomic(path, f.Data); err != nil {
+			return err
+		}
+		fmt.Fprintf(s.stdout, "wrote %s\n", path)
+	}
+	fmt.Fprintf(s.stderr, "trailwatch: edit its METADATA and data.json, then: trailwatch policy test --policy %s\n", *dir)
 	return nil
 }

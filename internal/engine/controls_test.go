@@ -35,8 +35,7 @@ func (b benchmarkEntry) applies(versions []string, v string) bool {
 
 func controlBenchmarks(t *testing.T, c Control) []benchmarkEntry {
 	t.Helper()
-	dir := strings.TrimPrefix(c.Package, ControlsRoot+".")
-	raw, err := policies.FS.ReadFile(path.Join("controls", dir, "data.json"))
+	raw, err := policies.FS.ReadFile(path.Join(c.Dir(), "data.json"))
 	if err != nil {
 		t.Fatalf("%s: %v", c.ID, err)
 	}
@@ -168,7 +167,7 @@ func TestOneFilterForSeveralControls(t *testing.T) {
 				} `json:"events"`
 			} `json:"monitoring"`
 		}
-		raw, _ := policies.FS.ReadFile(path.Join("controls", strings.TrimPrefix(p.Controls()[i].Package, ControlsRoot+"."), "data.json"))
+		raw, _ := policies.FS.ReadFile(path.Join(p.Controls()[i].Dir(), "data.json"))
 		if err := json.Unmarshal(raw, &data); err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +221,7 @@ func TestControlsOfAVersion(t *testing.T) {
 		}
 	}
 	_, err = p.Prepare(context.Background(), Selection{Controls: []string{"organizations-changes"}, Benchmark: "v1.2.0"})
-	if err == nil || !strings.Contains(err.Error(), "not part of CIS benchmark v1.2.0") {
+	if err == nil || !strings.Contains(err.Error(), "not part of CIS AWS Foundations Benchmark v1.2.0") {
 		t.Errorf("organizations-changes under v1.2.0: %v", err)
 	}
 	for _, sel := range []Selection{{Benchmark: "v9.9.9"}, {Controls: []string{"nope"}}} {

@@ -56,20 +56,24 @@ type Control struct {
 	Severity    string
 	Frameworks  []report.Framework
 	Remediation string
-	Package     string // data path, e.g. controls.cloudtrail_config_changes
+	Package     string // data path, e.g. controls.monitoring.cloudtrail_config_changes
+	Family      string // the family of controls it belongs to, e.g. monitoring ("" directly under controls)
 	Location    string // file:row of its package METADATA
 }
 
-// CISName is how controls name the CIS AWS Foundations Benchmark in their
-// frameworks; a control belongs to the benchmark versions listed there.
-const CISName = report.CIS
+// Dir is the control's directory under the policy root
+// (controls/monitoring/cloudtrail_config_changes): where its data.json is.
+func (c Control) Dir() string {
+	return strings.ReplaceAll(c.Package, ".", "/")
+}
 
-// InBenchmark reports whether the control is part of a CIS benchmark
-// version. A control that names no CIS version belongs to every one.
-func (c Control) InBenchmark(version string) bool {
+// InBenchmark reports whether the control is part of a version of the
+// benchmark the policies name (data.lib.core.frameworks.cis.name); a
+// control that names none of its versions belongs to every one.
+func (c Control) InBenchmark(benchmark, version string) bool {
 	cis := false
 	for _, f := range c.Frameworks {
-		if f.Name != CISName {
+		if f.Name != benchmark {
 			continue
 		}
 		cis = true
@@ -99,6 +103,9 @@ type Policies struct {
 	controls   []Control
 	memoized   []ast.Ref
 	benchmarks []string
+	// benchmarkName is how the policies name the benchmark whose versions
+	// --benchmark picks: data.lib.core.frameworks.cis.name.
+	benchmarkName string
 }
 
 // Controls lists the controls found, sorted by id.
@@ -190,7 +197,7 @@ func load(opts Options) (*Policies, error) {
 	if p.memoized, err = memoizedFunctions(compiler); err != nil {
 		return nil, err
 	}
-	if p.benchmarks, err = benchmarkVersions(res.Documents); err != nil {
+	if p.benchmarkName, p.benchmarks, err = benchmarkVersions(res.Documents); err != nil {
 		return nil, err
 	}
 	if err := p.checkData(context.Background()); err != nil {
@@ -251,6 +258,9 @@ var controlID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 // missing or malformed.
 func controlFromMetadata(a *ast.Annotations, path, loc string) (Control, []string) {
 	ctl := Control{Title: a.Title, Description: a.Description, Package: path, Location: loc}
+	if parts := strings.Split(path, "."); len(parts) > 2 {
+		ctl.Family = parts[1]
+	}
 	var problems []string
 	bad := func(format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("%s: package %s: ", loc, path)+fmt.Sprintf(format, args...))
@@ -310,15 +320,18 @@ func describeValue(v any) string {
 	return fmt.Sprintf("%q", fmt.Sprint(v))
 }
 
-// benchmarkVersions reads the CIS benchmark versions the policies know,
-// oldest first, from data.lib.cis.versions; none when the policies do not
-// say.
-func benchmarkVersions(docs map[string]any) ([]string, error) {
-	lib, _ := docs["lib"].(map[string]any)
-	cis, _ := lib["cis"].(map[string]any)
-	raw, ok := cis["versions"]
+// benchmarkVersions reads the benchmark the policies are judged by and its
+// versions, oldest first, from data.lib.core.frameworks.cis (name,
+// versions); none when the policies do not say.
+func benchmarkVersions(docs map[string]any) (string, []string, error) {
+	raw, ok := dig(docs, "lib", "core", "frameworks", "cis", "versions")
 	if !ok {
-		return nil, nil
+		return "", nil, nil
+	}
+	name, _ := dig(docs, "lib", "core", "frameworks", "cis", "name")
+	benchmark, isString := name.(string)
+	if !isString || benchmark == "" {
+		return "", nil, &PolicyError{Problems: []string{"data.lib.core.frameworks.cis.name must name the benchmark (as the controls' METADATA frameworks do)"}}
 	}
 	list, ok := raw.([]any)
 	var out []string
@@ -331,9 +344,24 @@ func benchmarkVersions(docs map[string]any) ([]string, error) {
 		out = append(out, s)
 	}
 	if !ok || len(out) == 0 {
-		return nil, &PolicyError{Problems: []string{"data.lib.cis.versions must be a non-empty list of benchmark versions, oldest first"}}
+		return "", nil, &PolicyError{Problems: []string{"data.lib.core.frameworks.cis.versions must be a non-empty list of benchmark versions, oldest first"}}
 	}
-	return out, nil
+	return benchmark, out, nil
+}
+
+// dig follows keys into nested JSON objects.
+func dig(doc map[string]any, keys ...string) (any, bool) {
+	var cur any = doc
+	for _, k := range keys {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[k]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
 }
 
 // ProblemsRule is the rule a control may define to say what is wrong with
@@ -386,6 +414,10 @@ func (p *Policies) checkData(ctx context.Context) error {
 // Benchmarks lists the CIS benchmark versions the policies know, oldest
 // first; the last is the default.
 func (p *Policies) Benchmarks() []string { return slices.Clone(p.benchmarks) }
+
+// BenchmarkName is the benchmark whose versions Benchmarks lists ("" when
+// the policies name none).
+func (p *Policies) BenchmarkName() string { return p.benchmarkName }
 
 func location(l *ast.Location) string {
 	if l == nil {

@@ -57,7 +57,7 @@ const probeHeader = `# METADATA
 #   frameworks: [{name: trailwatch tests, id: probe}]
 package controls.probe
 
-import data.lib
+import data.lib.core
 `
 
 func TestLoadEmbedded(t *testing.T) {
@@ -66,10 +66,10 @@ func TestLoadEmbedded(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := p.Controls()
-	if len(cs) == 0 || cs[0].ID != "cloudtrail-config-changes" || cs[0].Package != "controls.cloudtrail_config_changes" {
+	if len(cs) == 0 || cs[0].ID != "cloudtrail-config-changes" || cs[0].Package != "controls.monitoring.cloudtrail_config_changes" || cs[0].Family != "monitoring" {
 		t.Errorf("controls = %+v", cs)
 	}
-	if !strings.HasPrefix(cs[0].Location, "policies/controls/cloudtrail_config_changes/") {
+	if !strings.HasPrefix(cs[0].Location, "policies/controls/monitoring/cloudtrail_config_changes/") {
 		t.Errorf("location %q does not name the repository file", cs[0].Location)
 	}
 }
@@ -168,7 +168,7 @@ func TestPolicyFilesRefused(t *testing.T) {
 
 func TestBuiltinsInPolicies(t *testing.T) {
 	dir := policyDir(t, probeHeader+`
-result := lib.result(rego.metadata.chain(), {
+result := core.result(rego.metadata.chain(), {
 	"status": "PASS",
 	"reason": "probe",
 	"evidence": {
@@ -213,9 +213,9 @@ func TestEvaluateVerdictChecks(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"bad status", `result := lib.result(rego.metadata.chain(), {"status": "MAYBE", "reason": "x"})`, `returned status "MAYBE"`},
-		{"no reason", `result := lib.result(rego.metadata.chain(), {"status": "PASS"})`, "with no reason"},
-		{"wrong account", `result := object.union(lib.result(rego.metadata.chain(), {"status": "PASS", "reason": "x"}), {"account_id": "999999999999"})`, "returned account_id"},
+		{"bad status", `result := core.result(rego.metadata.chain(), {"status": "MAYBE", "reason": "x"})`, `returned status "MAYBE"`},
+		{"no reason", `result := core.result(rego.metadata.chain(), {"status": "PASS"})`, "with no reason"},
+		{"wrong account", `result := object.union(core.result(rego.metadata.chain(), {"status": "PASS", "reason": "x"}), {"account_id": "999999999999"})`, "returned account_id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -372,7 +372,7 @@ func TestRegoUnitTests(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	sum, err := p.RunTests(context.Background(), &out, false, "")
+	sum, err := p.RunTests(context.Background(), &out, TestOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,9 +101,9 @@ func (e *Evaluator) selectBenchmark(v string) error {
 	v = "v" + strings.TrimPrefix(strings.TrimPrefix(v, "cis-aws-"), "v")
 	if !slices.Contains(known, v) {
 		if len(known) == 0 {
-			return &SelectionError{Msg: "--benchmark: these policies name no CIS benchmark versions (data.lib.cis.versions)"}
+			return &SelectionError{Msg: "--benchmark: these policies name no benchmark versions (data.lib.core.frameworks.cis.versions)"}
 		}
-		return &SelectionError{Msg: fmt.Sprintf("--benchmark: unknown CIS AWS Foundations Benchmark version %q; known: %s", v, strings.Join(known, ", "))}
+		return &SelectionError{Msg: fmt.Sprintf("--benchmark: unknown %s version %q; known: %s", e.policies.benchmarkName, v, strings.Join(known, ", "))}
 	}
 	e.benchmark = v
 	return nil
@@ -113,12 +113,12 @@ func (e *Evaluator) selectControls(ids []string) error {
 	all := e.policies.controls
 	if len(ids) == 0 {
 		for _, c := range all {
-			if e.benchmark == "" || c.InBenchmark(e.benchmark) {
+			if e.benchmark == "" || c.InBenchmark(e.policies.benchmarkName, e.benchmark) {
 				e.controls = append(e.controls, c)
 			}
 		}
 		if len(e.controls) == 0 {
-			return &SelectionError{Msg: fmt.Sprintf("no control belongs to CIS benchmark %s", e.benchmark)}
+			return &SelectionError{Msg: fmt.Sprintf("no control belongs to %s %s", e.policies.benchmarkName, e.benchmark)}
 		}
 		return nil
 	}
@@ -131,8 +131,8 @@ func (e *Evaluator) selectControls(ids []string) error {
 		if i < 0 {
 			return &SelectionError{Msg: fmt.Sprintf("--control: unknown control %q; known: %s", id, strings.Join(knownIDs, ", "))}
 		}
-		if e.benchmark != "" && !all[i].InBenchmark(e.benchmark) {
-			return &SelectionError{Msg: fmt.Sprintf("--control: %s is not part of CIS benchmark %s", id, e.benchmark)}
+		if e.benchmark != "" && !all[i].InBenchmark(e.policies.benchmarkName, e.benchmark) {
+			return &SelectionError{Msg: fmt.Sprintf("--control: %s is not part of %s %s", id, e.policies.benchmarkName, e.benchmark)}
 		}
 		if !slices.ContainsFunc(e.controls, func(c Control) bool { return c.ID == id }) {
 			e.controls = append(e.controls, all[i])
@@ -310,6 +310,9 @@ func (e *Evaluator) Report(tool, version string, snap *snapshot.Snapshot, names 
 	}
 	rep := report.New(tool, version, names, results)
 	rep.Benchmark = e.Benchmark()
+	if rep.Benchmark != "" {
+		rep.BenchmarkName = e.policies.benchmarkName
+	}
 	rep.Strict = e.Strict()
 	rep.Controls = e.ReportControls()
 	rep.CollectedAt = snap.CollectedAt

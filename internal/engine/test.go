@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/tester"
 )
@@ -12,12 +13,29 @@ type TestSummary struct {
 	Passed, Failed, Errored, Skipped int
 }
 
+// TestOptions says which Rego unit tests run and how they are reported.
+type TestOptions struct {
+	// Verbose lists every test, not only failures.
+	Verbose bool
+	// Run, when not empty, is a regular expression a test's package and
+	// name (data.pkg.test_name) must match, as opa test --run takes it.
+	Run string
+	// Timeout bounds each test; zero means DefaultTestTimeout.
+	Timeout time.Duration
+}
+
+// DefaultTestTimeout bounds one Rego unit test. opa test's own default
+// of five seconds is too close to what the tests that walk every control
+// and benchmark version take on a loaded two-core machine.
+const DefaultTestTimeout = 60 * time.Second
+
 // RunTests runs the policies' Rego unit tests (rules named test_* in
 // *_test.rego files) with the project's built-ins, and prints the outcome
-// as `opa test` does. run, when not empty, is a regular expression a
-// test's package and name (data.pkg.test_name) must match, as opa test
-// --run takes it. Policies must be loaded with WithTests.
-func (p *Policies) RunTests(ctx context.Context, out io.Writer, verbose bool, run string) (TestSummary, error) {
+// as `opa test` does. Policies must be loaded with WithTests.
+func (p *Policies) RunTests(ctx context.Context, out io.Writer, opts TestOptions) (TestSummary, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTestTimeout
+	}
 	txn, err := p.store.NewTransaction(ctx)
 	if err != nil {
 		return TestSummary{}, err
@@ -29,9 +47,10 @@ func (p *Policies) RunTests(ctx context.Context, out io.Writer, verbose bool, ru
 		SetModules(p.modules).
 		AddCustomBuiltins(testerBuiltins()).
 		RaiseBuiltinErrors(true).
-		CapturePrintOutput(true)
-	if run != "" {
-		runner = runner.Filter(run)
+		CapturePrintOutput(true).
+		SetTimeout(opts.Timeout)
+	if opts.Run != "" {
+		runner = runner.Filter(opts.Run)
 	}
 	ch, err := runner.RunTests(ctx, txn)
 	if err != nil {
@@ -55,7 +74,7 @@ func (p *Policies) RunTests(ctx context.Context, out io.Writer, verbose bool, ru
 			counted <- r
 		}
 	}()
-	rep := tester.PrettyReporter{Output: out, Verbose: verbose, FailureLine: true}
+	rep := tester.PrettyReporter{Output: out, Verbose: opts.Verbose, FailureLine: true}
 	if err := rep.Report(counted); err != nil {
 		return sum, err
 	}

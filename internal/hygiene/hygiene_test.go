@@ -90,6 +90,22 @@ func TestCommandImportsNoAWS(t *testing.T) {
 	}
 }
 
+// The renderers are tested from frozen reports, not from the engine's
+// verdicts: a change of wording in a policy rewrites evaluate's goldens
+// and never a renderer's.
+func TestRendererTestsUseFrozenReports(t *testing.T) {
+	out, err := goCmd(t, "list", "-f", `{{join .TestImports "\n"}}
+{{join .XTestImports "\n"}}`, "./internal/report")
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, imp := range strings.Fields(out) {
+		if strings.HasSuffix(imp, "/internal/engine") || strings.HasSuffix(imp, "/policies") {
+			t.Errorf("internal/report's tests import %s; render testdata/input/*.json instead", imp)
+		}
+	}
+}
+
 func allowedDep(allowed []string, dep string) bool {
 	for _, a := range allowed {
 		if dep == a || strings.HasSuffix(a, "/") && strings.HasPrefix(dep, a) {

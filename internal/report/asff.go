@@ -26,8 +26,16 @@ type ASFF struct {
 	Region string
 }
 
-// ASFFTypes is where the findings sit in ASFF's type taxonomy.
-const ASFFTypes = "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"
+// findingTypes is where the findings sit in ASFF's type taxonomy:
+// namespace/category/classifier, the classifier being the benchmark the
+// policies name (ASFF lists "CIS AWS Foundations Benchmark" among its
+// classifiers for that category).
+func findingTypes(benchmark string) string {
+	if benchmark == "" {
+		return "Software and Configuration Checks/Industry and Regulatory Standards"
+	}
+	return "Software and Configuration Checks/Industry and Regulatory Standards/" + benchmark
+}
 
 // The ASFF limits the renderer keeps to (AWS Security Finding Format
 // syntax): Description 1,024 characters, Remediation.Recommendation.Text
@@ -141,7 +149,7 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 			CompanyName:   "trailwatch",
 			GeneratorId:   "trailwatch/" + res.ControlID,
 			AwsAccountId:  res.AccountID,
-			Types:         []string{ASFFTypes},
+			Types:         []string{findingTypes(r.BenchmarkName)},
 			CreatedAt:     when,
 			UpdatedAt:     when,
 			Title:         clipRunes(firstNonEmpty(res.Title, c.Title, res.ControlID), 256),
@@ -154,7 +162,7 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 			RecordState: "ACTIVE",
 		}
 		if r.Benchmark != "" {
-			f.ProductFields["trailwatch/Benchmark"] = CIS + " " + r.Benchmark
+			f.ProductFields["trailwatch/Benchmark"] = r.BenchmarkName + " " + r.Benchmark
 		}
 		if res.Status == Waived && res.Waiver != nil {
 			f.Workflow = &asffWorkflow{Status: "SUPPRESSED"}

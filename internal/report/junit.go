@@ -66,7 +66,7 @@ func (JUnit) Render(w io.Writer, r *Report) error {
 			s.Properties = append(s.Properties, junitProperty{"framework", f.String()})
 		}
 		if r.Benchmark != "" {
-			s.Properties = append(s.Properties, junitProperty{"benchmark", CIS + " " + r.Benchmark})
+			s.Properties = append(s.Properties, junitProperty{"benchmark", r.BenchmarkName + " " + r.Benchmark})
 		}
 		out.Suites = append(out.Suites, s)
 	}

@@ -39,14 +39,14 @@ func (m Markdown) Render(w io.Writer, r *Report) error {
 	var b strings.Builder
 	controls := r.ControlList()
 	slices.SortStableFunc(controls, func(a, b Control) int {
-		return compareLabels(controlLabel(a, r.Benchmark), controlLabel(b, r.Benchmark))
+		return compareLabels(controlLabel(a, r.BenchmarkName, r.Benchmark), controlLabel(b, r.BenchmarkName, r.Benchmark))
 	})
 	accounts := accountsWorstFirst(r)
 
 	fmt.Fprintf(&b, "## trailwatch: %s\n\n", mdEscape(summaryLine(r)))
 	var about []string
 	if r.Benchmark != "" {
-		about = append(about, CIS+" "+mdEscape(r.Benchmark))
+		about = append(about, mdEscape(r.BenchmarkName)+" "+mdEscape(r.Benchmark))
 	}
 	if r.Strict {
 		about = append(about, "strict reading")
@@ -69,7 +69,7 @@ func (m Markdown) Render(w io.Writer, r *Report) error {
 	labels := make([]string, len(controls))
 	col := map[string]int{}
 	for i, c := range controls {
-		labels[i] = controlLabel(c, r.Benchmark)
+		labels[i] = controlLabel(c, r.BenchmarkName, r.Benchmark)
 		col[c.ID] = i
 	}
 	b.WriteString("| account | " + strings.Join(mapEach(labels, mdEscape), " | ") + " |\n")
@@ -100,7 +100,7 @@ func (m Markdown) Render(w io.Writer, r *Report) error {
 	}
 	b.WriteString("\n")
 	for _, c := range controls {
-		fmt.Fprintf(&b, "%s: %s (`%s`)<br>\n", mdEscape(controlLabel(c, r.Benchmark)), mdEscape(c.Title), codeSpan(c.ID))
+		fmt.Fprintf(&b, "%s: %s (`%s`)<br>\n", mdEscape(controlLabel(c, r.BenchmarkName, r.Benchmark)), mdEscape(c.Title), codeSpan(c.ID))
 	}
 
 	// The sections, worst accounts first as in the table.
@@ -211,9 +211,9 @@ func accountsWorstFirst(r *Report) []string {
 
 // controlLabel is a control's id in the benchmark version applied (5.1),
 // else its own id.
-func controlLabel(c Control, benchmark string) string {
+func controlLabel(c Control, name, benchmark string) string {
 	for _, f := range c.Frameworks {
-		if f.Name == CIS && slices.Contains(f.Versions, benchmark) {
+		if f.Name == name && slices.Contains(f.Versions, benchmark) {
 			return f.ID
 		}
 	}

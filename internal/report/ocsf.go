@@ -163,7 +163,7 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 				break
 			}
 		}
-		standards, requirements := ocsfStandards(c.Frameworks, r.Benchmark)
+		standards, requirements := ocsfStandards(c.Frameworks, r.BenchmarkName, r.Benchmark)
 		e := ocsfEvent{
 			ActivityID:   ocsfActivityCreate,
 			ActivityName: "Create",
@@ -191,7 +191,7 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 				UID:         fmt.Sprintf("trailwatch/%s/%s", res.AccountID, res.ControlID),
 				Title:       firstNonEmpty(res.Title, c.Title, res.ControlID),
 				Desc:        res.Reason,
-				Types:       []string{CIS},
+				Types:       []string{firstNonEmpty(r.BenchmarkName, "trailwatch")},
 				CreatedTime: when,
 			},
 			Compliance: ocsfCompliance{Control: res.ControlID, Standards: standards, Requirements: requirements, StatusID: st.compliance, Status: st.complianceName},
@@ -210,7 +210,7 @@ func (OCSF) Render(w io.Writer, r *Report) error {
 // ocsfStandards are the standards a control belongs to, CIS by the version
 // applied (all versions when none is), and the requirement ids in each
 // ("CIS AWS Foundations Benchmark v7.0.0 5.5").
-func ocsfStandards(fs []Framework, benchmark string) (standards, requirements []string) {
+func ocsfStandards(fs []Framework, name, benchmark string) (standards, requirements []string) {
 	seen := map[string]bool{}
 	add := func(standard, id string) {
 		if !seen[standard] {
@@ -236,7 +236,7 @@ func ocsfStandards(fs []Framework, benchmark string) (standards, requirements []
 		}
 	}
 	if standards == nil {
-		standards = []string{strings.TrimSpace(CIS + " " + benchmark)}
+		standards = []string{strings.TrimSpace(firstNonEmpty(name, "trailwatch") + " " + benchmark)}
 	}
 	return standards, requirements
 }

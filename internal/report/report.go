@@ -131,9 +131,6 @@ type Control struct {
 	Remediation string      `json:"remediation,omitempty"`
 }
 
-// CIS is how controls and reports name the CIS AWS Foundations Benchmark.
-const CIS = "CIS AWS Foundations Benchmark"
-
 // Framework is a place a control appears in a compliance framework.
 type Framework struct {
 	Name     string   `json:"name"`               // "CIS AWS Foundations Benchmark"
@@ -156,9 +153,11 @@ type Report struct {
 	// CollectedAt is when the evidence was read: the latest collected_at
 	// of the snapshots (RFC 3339); empty when none says.
 	CollectedAt string `json:"collected_at,omitempty"`
-	// Benchmark is the CIS AWS Foundations Benchmark version the controls
-	// were judged by.
-	Benchmark string `json:"benchmark,omitempty"`
+	// Benchmark is the version of the benchmark the controls were judged
+	// by, and BenchmarkName the benchmark, as the policies name it
+	// ("CIS AWS Foundations Benchmark"): frameworks are the policies' data.
+	Benchmark     string `json:"benchmark,omitempty"`
+	BenchmarkName string `json:"benchmark_name,omitempty"`
 	// Strict says Security Hub\'s textual reading was applied as well.
 	Strict bool `json:"strict,omitempty"`
 	// Controls are the controls that ran, sorted by id.

@@ -47,7 +47,7 @@ func (SARIF) Render(w io.Writer, r *Report) error {
 	}
 	props := sarif.Properties{"snapshots": r.Snapshots}
 	if r.Benchmark != "" {
-		props["benchmark"] = CIS + " " + r.Benchmark
+		props["benchmark"] = r.BenchmarkName + " " + r.Benchmark
 	}
 	if r.CollectedAt != "" {
 		props["collected_at"] = r.CollectedAt

@@ -99,7 +99,7 @@ func (t Text) summary(bw *bufio.Writer, r *Report) {
 	}
 	fmt.Fprintf(bw, "\n%s, %s", plural(len(controls), "control"), plural(len(accounts), "account"))
 	if r.Benchmark != "" {
-		fmt.Fprintf(bw, "; %s %s", CIS, safe(r.Benchmark))
+		fmt.Fprintf(bw, "; %s %s", safe(r.BenchmarkName), safe(r.Benchmark))
 	}
 	if r.Strict {
 		bw.WriteString(", strict reading")

@@ -264,6 +264,9 @@ var examples = map[string]func(s *Snapshot){
 				Message: "User: arn:aws:sts::999988887777:assumed-role/OrganizationAudit/trailwatch is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::444455556666:role/SecurityAudit",
 			}}},
 		)
+		// A suspended account is not read at all: it is listed, never judged.
+		s.Skipped = []SkippedAccount{{AccountID: "777788889999", Name: "retired-sandbox", State: "SUSPENDED",
+			Reason: "the account is SUSPENDED in the organization; no role can be assumed in it"}}
 	},
 	"error-alarms-unreadable.json": func(s *Snapshot) {
 		r := home(s)

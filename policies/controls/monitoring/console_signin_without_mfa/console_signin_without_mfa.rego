@@ -1,0 +1,53 @@
+# METADATA
+# title: Console sign-ins without MFA reach a human
+# description: |
+#   If an IAM user signs in to the AWS Management Console without multi-
+#   factor authentication, someone is told. The benchmark's pattern also
+#   catches sign-ins through IAM Identity Center or another identity
+#   provider, whose MFA happens outside AWS; its single-sign-on form, which
+#   keeps only IAM users' successful sign-ins, passes as well.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-3
+#     description: AWS Security Hub CloudWatch.3
+# custom:
+#   id: console-signin-without-mfa
+#   severity: high
+#   frameworks:
+#     - name: CIS AWS Foundations Benchmark
+#       versions: [v1.2.0]
+#       id: "3.2"
+#     - name: CIS AWS Foundations Benchmark
+#       versions: [v1.4.0, v1.5.0, v2.0.0, v3.0.0, v4.0.0, v4.0.1, v5.0.0]
+#       id: "4.2"
+#     - name: CIS AWS Foundations Benchmark
+#       versions: [v6.0.0, v7.0.0]
+#       id: "5.2"
+#     - name: AWS Security Hub
+#       id: CloudWatch.3
+#   remediation: |
+#     Make one multi-region trail log management events (read and write) to a
+#     CloudWatch Logs log group, then on that log group:
+#       aws logs put-metric-filter --log-group-name <log-group> --filter-name ConsoleSigninWithoutMFA \
+#         --metric-transformations metricName=ConsoleSigninWithoutMFA,metricNamespace=CISBenchmark,metricValue=1 \
+#         --filter-pattern '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }'
+#       aws cloudwatch put-metric-alarm --alarm-name ConsoleSigninWithoutMFA --metric-name ConsoleSigninWithoutMFA \
+#         --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 \
+#         --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions <topic-arn>
+#     with a topic someone has confirmed a subscription to; one topic serves every control:
+#       aws sns create-topic --name <topic>
+#       aws sns subscribe --topic-arn <topic-arn> --protocol email --notification-endpoint <address>
+package controls.monitoring.console_signin_without_mfa
+
+import data.lib.monitoring
+
+# What the filter must catch, and what it should leave alone, is data:
+# data.json beside this file, where an auditor can change it; the library
+# finds it by this package's path.
+
+# METADATA
+# description: The verdict for input.account_id, with this control's METADATA.
+result := monitoring.result(rego.metadata.chain())
+
+# METADATA
+# description: What is wrong with this control's data; trailwatch refuses to load it while anything is.
+problems := monitoring.problems(rego.metadata.chain())

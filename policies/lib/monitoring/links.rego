@@ -1,0 +1,52 @@
+# METADATA
+# title: trailwatch library, the links of a monitoring chain
+# description: |
+#   The chain every monitoring control follows, link by link, in order: a
+#   trail that is multi-region, logging and recording management events
+#   delivers to a log group (and does deliver); a metric filter there
+#   catches what the control asks for; an alarm watches its metric, its
+#   actions enabled, and notifies a topic that takes the notification and
+#   that someone is subscribed to. A broken link says how far a path got.
+package lib.monitoring.links
+
+# rank orders the links: the break with the highest rank got furthest.
+rank := {
+	"multi_region": 1,
+	"logging": 2,
+	"management_events": 3,
+	"log_group": 4,
+	"delivery": 5,
+	"metric_filter": 6,
+	"alarm": 7,
+	"alarm_actions": 8,
+	"topic": 9,
+	"topic_access": 10,
+	"subscription": 11,
+}
+
+# broken(link, status, trail, reason, remediation) is a broken link of the
+# path through a trail.
+broken(link, status, trail, reason, remediation) := {
+	"rank": rank[link],
+	"link": link,
+	"status": status,
+	"trail": trail.TrailARN,
+	"trail_name": trail.Name,
+	"reason": reason,
+	"remediation": remediation,
+}
+
+# past(link, status, reason, remediation) is a broken link past the log
+# group, where no trail is known yet: it is worked out once per metric and
+# given its trail when a path reaches it.
+past(link, status, reason, remediation) := broken(link, status, {"TrailARN": "", "Name": ""}, reason, remediation)
+
+# representative(links) keeps of some broken links those that matter to a
+# verdict: the furthest along the chain and those for want of evidence,
+# three of each in their sorted order.
+representative(links) := array.concat(
+	array.slice(sort([link | some link in links; link.rank == top]), 0, 3),
+	array.slice(sort([link | some link in links; link.status == "ERROR"; link.rank != top]), 0, 3),
+) if {
+	top := max({link.rank | some link in links})
+} else := []
