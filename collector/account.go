@@ -21,6 +21,10 @@ type accountRun struct {
 	regions map[string]*regionRun
 	errors  []snapshot.CallError
 	done    map[string]bool // trail ARNs, log groups and topics already read
+	// buckets are the trails' buckets read with this account's
+	// credentials, and publicAccessBlock its account-wide settings (s3.go).
+	buckets           []snapshot.S3Bucket
+	publicAccessBlock *snapshot.PublicAccessBlockAnswer
 }
 
 // regionRun is one region of an account. Its fields are written under the
@@ -71,7 +75,17 @@ func (r *run) account(ctx context.Context, t Target) *accountRun {
 		a.follow(ctx)
 	})
 	a.follow(ctx)
+	a.readOwnBuckets(ctx, s3Region(bootstrap))
 	return a
+}
+
+// s3Region is where the S3 calls that are not about one bucket's region
+// are made: the bootstrap region, or us-east-1.
+func s3Region(bootstrap string) string {
+	if bootstrap == "" {
+		return "us-east-1"
+	}
+	return bootstrap
 }
 
 // record is what was read in the account, for the snapshot. An account
@@ -82,7 +96,8 @@ func (a *accountRun) record() snapshot.Account {
 	if a.id == "" {
 		return snapshot.Account{AccountID: a.target.Account, Regions: []snapshot.Region{}, Errors: a.errors}
 	}
-	acc := snapshot.Account{AccountID: a.id, CallerArn: a.callerArn, Errors: a.errors}
+	acc := snapshot.Account{AccountID: a.id, CallerArn: a.callerArn, Errors: a.errors,
+		S3Buckets: a.buckets, S3PublicAccessBlock: a.publicAccessBlock}
 	for _, reg := range a.regions {
 		acc.Regions = append(acc.Regions, reg.data)
 	}

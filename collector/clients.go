@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"net/url"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,8 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	smithyendpoints "github.com/aws/smithy-go/endpoints"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 )
 
@@ -45,6 +49,19 @@ type KMSAPI interface {
 	GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
 }
 
+type S3API interface {
+	s3.ListBucketsAPIClient
+	GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
+	GetBucketAcl(context.Context, *s3.GetBucketAclInput, ...func(*s3.Options)) (*s3.GetBucketAclOutput, error)
+	GetBucketPolicyStatus(context.Context, *s3.GetBucketPolicyStatusInput, ...func(*s3.Options)) (*s3.GetBucketPolicyStatusOutput, error)
+	GetPublicAccessBlock(context.Context, *s3.GetPublicAccessBlockInput, ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
+	GetBucketLogging(context.Context, *s3.GetBucketLoggingInput, ...func(*s3.Options)) (*s3.GetBucketLoggingOutput, error)
+}
+
+type S3ControlAPI interface {
+	GetPublicAccessBlock(context.Context, *s3control.GetPublicAccessBlockInput, ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
+}
+
 type STSAPI interface {
 	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
 }
@@ -60,6 +77,8 @@ type API interface {
 	CloudWatch(region string) CloudWatchAPI
 	SNS(region string) SNSAPI
 	KMS(region string) KMSAPI
+	S3(region string) S3API
+	S3Control(region string) S3ControlAPI
 	STS(region string) STSAPI
 	EC2(region string) EC2API
 }
@@ -123,6 +142,43 @@ func (s *SDK) KMS(region string) KMSAPI {
 	return client(s, "kms", region, func() *kms.Client {
 		return kms.NewFromConfig(s.cfg, func(o *kms.Options) { o.Region = region })
 	})
+}
+
+// S3 addresses buckets by path when an endpoint is given (an emulator on
+// loopback has no DNS name per bucket); AWS itself is addressed as the
+// SDK does by default.
+func (s *SDK) S3(region string) S3API {
+	return client(s, "s3", region, func() *s3.Client {
+		return s3.NewFromConfig(s.cfg, func(o *s3.Options) {
+			o.Region = region
+			o.UsePathStyle = s.cfg.BaseEndpoint != nil
+		})
+	})
+}
+
+// S3Control puts the account id in the host name (ACCOUNT.s3-control...);
+// an endpoint that was given is used as it is, since an emulator on
+// loopback has no such names: the account goes in the x-amz-account-id
+// header all the same.
+func (s *SDK) S3Control(region string) S3ControlAPI {
+	return client(s, "s3control", region, func() *s3control.Client {
+		return s3control.NewFromConfig(s.cfg, func(o *s3control.Options) {
+			o.Region = region
+			if s.cfg.BaseEndpoint != nil {
+				o.EndpointResolverV2 = givenEndpoint{url: *s.cfg.BaseEndpoint}
+			}
+		})
+	})
+}
+
+type givenEndpoint struct{ url string }
+
+func (g givenEndpoint) ResolveEndpoint(context.Context, s3control.EndpointParameters) (smithyendpoints.Endpoint, error) {
+	u, err := url.Parse(g.url)
+	if err != nil {
+		return smithyendpoints.Endpoint{}, err
+	}
+	return smithyendpoints.Endpoint{URI: *u}, nil
 }
 
 func (s *SDK) STS(region string) STSAPI {

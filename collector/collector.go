@@ -145,6 +145,11 @@ func Collect(ctx context.Context, targets []Target, opts Options) (*snapshot.Sna
 	}
 	wg.Wait()
 	crossAccount(ctx, runs)
+	bootstrap := opts.BootstrapRegion
+	if bootstrap == "" && len(opts.Regions) > 0 {
+		bootstrap = opts.Regions[0]
+	}
+	unreadBuckets(ctx, runs, s3Region(bootstrap))
 	if err := ctx.Err(); err != nil {
 		return nil, Stats{}, err
 	}
@@ -183,6 +188,14 @@ func mergeAccounts(in []snapshot.Account) []snapshot.Account {
 			continue
 		}
 		out[i].Errors = append(out[i].Errors, a.Errors...)
+		for _, b := range a.S3Buckets {
+			if !slices.ContainsFunc(out[i].S3Buckets, func(x snapshot.S3Bucket) bool { return x.Name == b.Name }) {
+				out[i].S3Buckets = append(out[i].S3Buckets, b)
+			}
+		}
+		if out[i].S3PublicAccessBlock == nil {
+			out[i].S3PublicAccessBlock = a.S3PublicAccessBlock
+		}
 		for _, reg := range a.Regions {
 			if !slices.ContainsFunc(out[i].Regions, func(x snapshot.Region) bool { return x.Region == reg.Region }) {
 				out[i].Regions = append(out[i].Regions, reg)

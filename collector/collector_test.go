@@ -22,6 +22,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -34,19 +35,21 @@ import (
 // fake is one account's AWS, answering from tables; pages hold paged
 // answers, failures the calls that fail ("Operation region").
 type fake struct {
-	account  string
-	trails   map[string][]cttypes.Trail           // region -> DescribeTrails
-	status   map[string]bool                      // trail ARN -> IsLogging
-	filters  map[string][][]cwltypes.MetricFilter // "region/log group" -> pages
-	alarms   map[string][][]cwtypes.MetricAlarm   // region -> pages
-	subs     map[string][][]snstypes.Subscription // topic ARN -> pages
-	topics   map[string]map[string]string         // topic ARN -> extra attributes
-	subAttrs map[string]map[string]string         // subscription ARN -> attributes
-	keys     map[string]kmstypes.KeyMetadata      // "region reference" -> DescribeKey
-	policies map[string]string                    // key ARN -> GetKeyPolicy
-	regions  []string
-	failures map[string]error
-	delay    time.Duration
+	account    string
+	trails     map[string][]cttypes.Trail           // region -> DescribeTrails
+	status     map[string]bool                      // trail ARN -> IsLogging
+	filters    map[string][][]cwltypes.MetricFilter // "region/log group" -> pages
+	alarms     map[string][][]cwtypes.MetricAlarm   // region -> pages
+	subs       map[string][][]snstypes.Subscription // topic ARN -> pages
+	topics     map[string]map[string]string         // topic ARN -> extra attributes
+	subAttrs   map[string]map[string]string         // subscription ARN -> attributes
+	keys       map[string]kmstypes.KeyMetadata      // "region reference" -> DescribeKey
+	policies   map[string]string                    // key ARN -> GetKeyPolicy
+	buckets    map[string]fakeBucket                // bucket name -> the bucket, owned by this account
+	accountPAB *s3types.PublicAccessBlockConfiguration
+	regions    []string
+	failures   map[string]error
+	delay      time.Duration
 
 	mu       sync.Mutex
 	calls    []string // "Operation region"
@@ -95,6 +98,8 @@ func (f *fake) SNS(r string) SNSAPI               { return regional{f, r} }
 func (f *fake) KMS(r string) KMSAPI               { return regional{f, r} }
 func (f *fake) STS(r string) STSAPI               { return regional{f, r} }
 func (f *fake) EC2(r string) EC2API               { return regional{f, r} }
+func (f *fake) S3(r string) S3API                 { return regional{f, r} }
+func (f *fake) S3Control(r string) S3ControlAPI   { return fakeControl{f, r} }
 
 func (r regional) DescribeTrails(_ context.Context, in *cloudtrail.DescribeTrailsInput, _ ...func(*cloudtrail.Options)) (*cloudtrail.DescribeTrailsOutput, error) {
 	if err := r.f.enter("DescribeTrails", r.region); err != nil {

@@ -55,3 +55,12 @@ func failure(service, op, region, resource string, err error) *snapshot.CallErro
 	}
 	return e
 }
+
+// errorCode is the code AWS answered a failed call with, or "".
+func errorCode(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	return ""
+}

@@ -14,7 +14,8 @@ import (
 )
 
 // A topic encrypted with a KMS key tells CloudWatch's alarms nothing unless
-// the key is enabled and its policy lets cloudwatch.amazonaws.com use it.
+// the key is enabled and its policy lets cloudwatch.amazonaws.com use it;
+// a trail encrypted with a disabled key delivers no log files.
 // The key is read where it lives: kms:DescribeKey (state, manager) and
 // kms:GetKeyPolicy, which AWS answers only in the key's own account.
 
@@ -50,21 +51,40 @@ func topicKey(topicArn string, attributes map[string]string) (keyRef, bool) {
 	return k, true
 }
 
-// keysOf lists the keys the topics read in this account name, by whether
-// the key lives in this account (own) or another (foreign).
+// trailKey is the key a trail's KmsKeyId names (CloudTrail keeps the
+// key's ARN); ok is false for a trail without one and for a trail another
+// account owns, whose owner reads its key.
+func trailKey(account string, t snapshot.Trail) (keyRef, bool) {
+	if t.KmsKeyId == "" || awsarnAccount(t.TrailARN) != account {
+		return keyRef{}, false
+	}
+	k := keyRef{account: account, region: t.HomeRegion, reference: t.KmsKeyId}
+	if a, ok := awsarn.Parse(t.KmsKeyId); ok {
+		k.account, k.region = a.Account, a.Region
+	}
+	return k, true
+}
+
+// keysOf lists the keys the topics and trails read in this account name,
+// by whether the key lives in this account (own) or another (foreign).
 func (a *accountRun) keysOf() (own, foreign []keyRef) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	add := func(k keyRef, ok bool) {
+		switch {
+		case !ok:
+		case k.account == a.id:
+			own = append(own, k)
+		default:
+			foreign = append(foreign, k)
+		}
+	}
 	for _, reg := range a.regions {
 		for _, t := range reg.data.Topics {
-			k, ok := topicKey(t.TopicArn, t.Attributes)
-			switch {
-			case !ok:
-			case k.account == a.id:
-				own = append(own, k)
-			default:
-				foreign = append(foreign, k)
-			}
+			add(topicKey(t.TopicArn, t.Attributes))
+		}
+		for _, t := range reg.data.Trails {
+			add(trailKey(a.id, t))
 		}
 	}
 	cmpRef := func(x, y keyRef) int { return strings.Compare(x.key(), y.key()) }

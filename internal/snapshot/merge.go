@@ -38,6 +38,18 @@ func Merge(sources []Source) (*Snapshot, error) {
 			}
 			acc := &out.Accounts[i]
 			acc.Errors = append(acc.Errors, a.Errors...)
+			for _, b := range a.S3Buckets {
+				if slices.ContainsFunc(acc.S3Buckets, func(x S3Bucket) bool { return x.Name == b.Name }) {
+					return nil, &Error{File: src.Name, Msg: fmt.Sprintf("account %s bucket %s is in two snapshots; evaluate one reading of each bucket", a.AccountID, b.Name)}
+				}
+				acc.S3Buckets = append(acc.S3Buckets, b)
+			}
+			if a.S3PublicAccessBlock != nil {
+				if acc.S3PublicAccessBlock != nil {
+					return nil, &Error{File: src.Name, Msg: fmt.Sprintf("account %s has its S3 Block Public Access settings in two snapshots; evaluate one reading of them", a.AccountID)}
+				}
+				acc.S3PublicAccessBlock = a.S3PublicAccessBlock
+			}
 			for _, r := range a.Regions {
 				key := [2]string{a.AccountID, r.Region}
 				if first, dup := regions[key]; dup {

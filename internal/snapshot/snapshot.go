@@ -84,9 +84,97 @@ type Account struct {
 	// CallerArn is the identity the collector used (sts:GetCallerIdentity).
 	CallerArn string   `json:"caller_arn,omitempty"`
 	Regions   []Region `json:"regions"`
+	// S3Buckets are the buckets trails deliver their log files to, read
+	// with this account's credentials: the account that owns each, or,
+	// when no account of the run does, the account that owns the trail.
+	S3Buckets []S3Bucket `json:"s3_buckets,omitempty"`
+	// S3PublicAccessBlock is s3control:GetPublicAccessBlock for the
+	// account, read when it owns a trail's bucket: {} when the account has
+	// no such configuration, absent when it was not read.
+	S3PublicAccessBlock *PublicAccessBlockAnswer `json:"s3_public_access_block,omitempty"`
 	// Errors are the failed calls that belong to no region: assuming the
-	// role, GetCallerIdentity, listing the enabled regions.
+	// role, GetCallerIdentity, listing the enabled regions, and the calls
+	// about S3 buckets, whose names are global.
 	Errors []CallError `json:"errors,omitempty"`
+}
+
+// S3Bucket is what the S3 API says of a trail's bucket, call by call, as
+// the aws CLI prints each answer; a call that failed is absent here and
+// recorded in the account's errors with the bucket's ARN as resource.
+type S3Bucket struct {
+	Name string `json:"Name"`
+	// Owned says that s3:ListBuckets in the account that read the bucket
+	// lists it: the account owns it. A bucket read by the trail's owner
+	// because no account of the run owns it is not Owned.
+	Owned bool `json:"owned,omitempty"`
+	// Region is where the bucket is (s3:GetBucketLocation).
+	Region       string     `json:"Region,omitempty"`
+	GetBucketAcl *BucketAcl `json:"GetBucketAcl,omitempty"`
+	// GetBucketPolicyStatus is {} when the bucket has no policy
+	// (NoSuchBucketPolicy).
+	GetBucketPolicyStatus *BucketPolicyStatus `json:"GetBucketPolicyStatus,omitempty"`
+	// GetPublicAccessBlock is {} when the bucket has no configuration of
+	// its own (NoSuchPublicAccessBlockConfiguration).
+	GetPublicAccessBlock *PublicAccessBlockAnswer `json:"GetPublicAccessBlock,omitempty"`
+	// GetBucketLogging is {} when server access logging is off.
+	GetBucketLogging *BucketLogging `json:"GetBucketLogging,omitempty"`
+}
+
+// BucketAcl is s3:GetBucketAcl's answer.
+type BucketAcl struct {
+	Owner  *Grantee `json:"Owner,omitempty"`
+	Grants []Grant  `json:"Grants"`
+}
+
+// Grant is one grant of an ACL.
+type Grant struct {
+	Grantee    Grantee `json:"Grantee"`
+	Permission string  `json:"Permission"`
+}
+
+// Grantee is who a grant is to: a canonical user (ID), a group (URI, such
+// as http://acs.amazonaws.com/groups/global/AllUsers), or an e-mail
+// address.
+type Grantee struct {
+	Type         string `json:"Type,omitempty"`
+	ID           string `json:"ID,omitempty"`
+	URI          string `json:"URI,omitempty"`
+	DisplayName  string `json:"DisplayName,omitempty"`
+	EmailAddress string `json:"EmailAddress,omitempty"`
+}
+
+// BucketPolicyStatus is s3:GetBucketPolicyStatus's answer: whether AWS
+// judges the bucket's policy public.
+type BucketPolicyStatus struct {
+	PolicyStatus *PolicyStatus `json:"PolicyStatus,omitempty"`
+}
+
+type PolicyStatus struct {
+	IsPublic bool `json:"IsPublic"`
+}
+
+// PublicAccessBlockAnswer is s3:GetPublicAccessBlock's or
+// s3control:GetPublicAccessBlock's answer.
+type PublicAccessBlockAnswer struct {
+	PublicAccessBlockConfiguration *PublicAccessBlock `json:"PublicAccessBlockConfiguration,omitempty"`
+}
+
+// PublicAccessBlock is an S3 Block Public Access configuration.
+type PublicAccessBlock struct {
+	BlockPublicAcls       bool `json:"BlockPublicAcls"`
+	IgnorePublicAcls      bool `json:"IgnorePublicAcls"`
+	BlockPublicPolicy     bool `json:"BlockPublicPolicy"`
+	RestrictPublicBuckets bool `json:"RestrictPublicBuckets"`
+}
+
+// BucketLogging is s3:GetBucketLogging's answer.
+type BucketLogging struct {
+	LoggingEnabled *LoggingEnabled `json:"LoggingEnabled,omitempty"`
+}
+
+type LoggingEnabled struct {
+	TargetBucket string `json:"TargetBucket"`
+	TargetPrefix string `json:"TargetPrefix"`
 }
 
 // Region is what was read in one region of an account. A region that is
@@ -100,8 +188,9 @@ type Region struct {
 	LogGroups    []LogGroup    `json:"log_groups,omitempty"`
 	MetricAlarms []MetricAlarm `json:"metric_alarms"`
 	Topics       []Topic       `json:"topics,omitempty"`
-	// KMSKeys are the customer managed keys the topics of this region's
-	// account are encrypted with, read in the key's own account and region.
+	// KMSKeys are the customer managed keys the topics and trails of this
+	// region's account are encrypted with, read in the key's own account
+	// and region.
 	KMSKeys []KMSKey    `json:"kms_keys,omitempty"`
 	Errors  []CallError `json:"errors,omitempty"`
 }
@@ -124,7 +213,7 @@ type CallError struct {
 // failure to collect.
 func (e CallError) NotFound() bool {
 	switch e.ErrorCode {
-	case "NotFound", "NotFoundException", "ResourceNotFoundException", "TrailNotFoundException":
+	case "NotFound", "NotFoundException", "ResourceNotFoundException", "TrailNotFoundException", "NoSuchBucket":
 		return true
 	}
 	return false

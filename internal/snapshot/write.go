@@ -29,6 +29,12 @@ func (s *Snapshot) Normalize() {
 			a.Regions = []Region{}
 		}
 		sortErrors(a.Errors)
+		slices.SortFunc(a.S3Buckets, func(x, y S3Bucket) int { return cmp.Compare(x.Name, y.Name) })
+		for j := range a.S3Buckets {
+			if acl := a.S3Buckets[j].GetBucketAcl; acl != nil && acl.Grants == nil {
+				acl.Grants = []Grant{}
+			}
+		}
 		slices.SortFunc(a.Regions, func(x, y Region) int { return cmp.Compare(x.Region, y.Region) })
 		for j := range a.Regions {
 			a.Regions[j].normalize()
