@@ -58,11 +58,13 @@ func (a *accountRun) readOwnBuckets(ctx context.Context, region string) {
 	if len(mine) == 0 {
 		return
 	}
+	// The account's settings first: when they restrict public buckets, no
+	// bucket policy can make a bucket public, and its status is not asked.
+	restricts := a.readAccountPublicAccessBlock(ctx, region)
 	var wg sync.WaitGroup
 	for _, name := range mine {
-		wg.Go(func() { a.readBucket(ctx, name, region, true) })
+		wg.Go(func() { a.readBucket(ctx, name, region, true, restricts) })
 	}
-	wg.Go(func() { a.readAccountPublicAccessBlock(ctx, region) })
 	wg.Wait()
 }
 
@@ -86,9 +88,11 @@ func (a *accountRun) listBuckets(ctx context.Context, region string) (map[string
 }
 
 // readBucket reads one bucket: where it is, then, in its region, its ACL,
-// its policy status, its Block Public Access settings and its logging.
+// its Block Public Access settings, its logging, and its policy status
+// unless Block Public Access (the bucket's, or its account's when
+// accountRestricts) restricts public buckets, which makes any policy moot.
 // Failures are recorded on the account, with the bucket's ARN.
-func (a *accountRun) readBucket(ctx context.Context, name, bootstrap string, owned bool) {
+func (a *accountRun) readBucket(ctx context.Context, name, bootstrap string, owned, accountRestricts bool) {
 	rec := snapshot.S3Bucket{Name: name, Owned: owned}
 	loc, err := call(ctx, a.r, "s3", "GetBucketLocation", func(ctx context.Context) (*s3.GetBucketLocationOutput, error) {
 		return a.api.S3(bootstrap).GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(name)})
@@ -115,24 +119,6 @@ func (a *accountRun) readBucket(ctx context.Context, name, bootstrap string, own
 			return
 		}
 		rec.GetBucketAcl = convertACL(out)
-	})
-	wg.Go(func() {
-		out, err := call(ctx, a.r, "s3", "GetBucketPolicyStatus", func(ctx context.Context) (*s3.GetBucketPolicyStatusOutput, error) {
-			return client.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: bucket})
-		})
-		switch {
-		case errorCode(err) == "NoSuchBucketPolicy":
-			rec.GetBucketPolicyStatus = &snapshot.BucketPolicyStatus{}
-		case err != nil:
-			fail("GetBucketPolicyStatus", err)
-		case out.PolicyStatus == nil || out.PolicyStatus.IsPublic == nil:
-			// An answer that does not say is no evidence (moto answers
-			// this call with a listing of the bucket).
-			a.fail("", &snapshot.CallError{Service: "s3", Operation: "GetBucketPolicyStatus", Region: rec.Region, Resource: bucketARN(name),
-				ErrorCode: "IncompleteAnswer", Message: "the answer has no PolicyStatus.IsPublic"})
-		default:
-			rec.GetBucketPolicyStatus = &snapshot.BucketPolicyStatus{PolicyStatus: &snapshot.PolicyStatus{IsPublic: *out.PolicyStatus.IsPublic}}
-		}
 	})
 	wg.Go(func() {
 		out, err := call(ctx, a.r, "s3", "GetPublicAccessBlock", func(ctx context.Context) (*s3.GetPublicAccessBlockOutput, error) {
@@ -167,7 +153,32 @@ func (a *accountRun) readBucket(ctx context.Context, name, bootstrap string, own
 		}
 	})
 	wg.Wait()
+	if c := rec.GetPublicAccessBlock; !accountRestricts && (c == nil || c.PublicAccessBlockConfiguration == nil || !c.PublicAccessBlockConfiguration.RestrictPublicBuckets) {
+		rec.GetBucketPolicyStatus = a.policyStatus(ctx, client, rec.Region, name)
+	}
 	a.keepBucket(rec)
+}
+
+// policyStatus is s3:GetBucketPolicyStatus: {} for a bucket without a
+// policy, nil when the call failed (recorded).
+func (a *accountRun) policyStatus(ctx context.Context, client S3API, region, name string) *snapshot.BucketPolicyStatus {
+	out, err := call(ctx, a.r, "s3", "GetBucketPolicyStatus", func(ctx context.Context) (*s3.GetBucketPolicyStatusOutput, error) {
+		return client.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String(name)})
+	})
+	switch {
+	case errorCode(err) == "NoSuchBucketPolicy":
+		return &snapshot.BucketPolicyStatus{}
+	case err != nil:
+		a.fail("", failure("s3", "GetBucketPolicyStatus", region, bucketARN(name), err))
+	case out.PolicyStatus == nil || out.PolicyStatus.IsPublic == nil:
+		// An answer that does not say is no evidence (moto answers this
+		// call with a listing of the bucket).
+		a.fail("", &snapshot.CallError{Service: "s3", Operation: "GetBucketPolicyStatus", Region: region, Resource: bucketARN(name),
+			ErrorCode: "IncompleteAnswer", Message: "the answer has no PolicyStatus.IsPublic"})
+	default:
+		return &snapshot.BucketPolicyStatus{PolicyStatus: &snapshot.PolicyStatus{IsPublic: *out.PolicyStatus.IsPublic}}
+	}
+	return nil
 }
 
 func (a *accountRun) keepBucket(rec snapshot.S3Bucket) {
@@ -178,7 +189,8 @@ func (a *accountRun) keepBucket(rec snapshot.S3Bucket) {
 
 // readAccountPublicAccessBlock is s3control:GetPublicAccessBlock for the
 // account: Block Public Access settings that hold for every bucket in it.
-func (a *accountRun) readAccountPublicAccessBlock(ctx context.Context, region string) {
+// It says whether they restrict public buckets.
+func (a *accountRun) readAccountPublicAccessBlock(ctx context.Context, region string) (restricts bool) {
 	out, err := call(ctx, a.r, "s3control", "GetPublicAccessBlock", func(ctx context.Context) (*s3control.GetPublicAccessBlockOutput, error) {
 		return a.api.S3Control(region).GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(a.id)})
 	})
@@ -187,7 +199,7 @@ func (a *accountRun) readAccountPublicAccessBlock(ctx context.Context, region st
 	case errorCode(err) == "NoSuchPublicAccessBlockConfiguration":
 	case err != nil:
 		a.fail("", failure("s3control", "GetPublicAccessBlock", region, "", err))
-		return
+		return false
 	case out.PublicAccessBlockConfiguration != nil:
 		c := out.PublicAccessBlockConfiguration
 		answer.PublicAccessBlockConfiguration = &snapshot.PublicAccessBlock{
@@ -198,6 +210,7 @@ func (a *accountRun) readAccountPublicAccessBlock(ctx context.Context, region st
 	a.mu.Lock()
 	a.publicAccessBlock = answer
 	a.mu.Unlock()
+	return answer.PublicAccessBlockConfiguration != nil && answer.PublicAccessBlockConfiguration.RestrictPublicBuckets
 }
 
 // bucketRegion reads GetBucketLocation's LocationConstraint: empty for
@@ -251,7 +264,7 @@ func unreadBuckets(ctx context.Context, runs []*accountRun, region string) {
 				continue
 			}
 			read[name] = true
-			wg.Go(func() { a.readBucket(ctx, name, region, false) })
+			wg.Go(func() { a.readBucket(ctx, name, region, false, false) })
 		}
 	}
 	wg.Wait()

@@ -289,3 +289,24 @@ func TestTrailKey(t *testing.T) {
 		t.Errorf("keys %+v", keys)
 	}
 }
+
+// When Block Public Access restricts public buckets (the bucket's or its
+// account's setting), no policy can make the bucket public: its status is
+// not asked.
+func TestPolicyStatusNotAskedWhenRestricted(t *testing.T) {
+	restrict := &s3types.PublicAccessBlockConfiguration{RestrictPublicBuckets: aws.Bool(true)}
+	for name, set := range map[string]func(f *fake){
+		"bucket":  func(f *fake) { f.buckets = map[string]fakeBucket{"trail-logs": {pab: restrict}} },
+		"account": func(f *fake) { f.buckets = map[string]fakeBucket{"trail-logs": {}}; f.accountPAB = restrict },
+	} {
+		f := withBucket(newFake(), "trail-logs")
+		set(f)
+		s := collectFake(t, f, Options{Regions: []string{"us-west-2"}})
+		if got := f.called("GetBucketPolicyStatus"); len(got) != 0 {
+			t.Errorf("%s: GetBucketPolicyStatus called in %v", name, got)
+		}
+		if b := s.Accounts[0].S3Buckets; len(b) != 1 || b[0].GetBucketPolicyStatus != nil || b[0].GetBucketAcl == nil {
+			t.Errorf("%s: bucket %+v", name, b)
+		}
+	}
+}
