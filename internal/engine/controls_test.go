@@ -97,7 +97,7 @@ func TestBenchmarkPatternsPassTheirControls(t *testing.T) {
 		t.Fatal("the policies name no benchmark versions")
 	}
 	for _, v := range versions {
-		ev, err := p.Prepare(context.Background(), Selection{Benchmark: v})
+		ev, err := p.Prepare(context.Background(), Selection{Benchmark: v, Families: []string{"monitoring"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,8 +201,8 @@ func TestControlsOfAVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := func(v string) []string {
-		ev, err := p.Prepare(context.Background(), Selection{Benchmark: v})
+	count := func(v, family string) []string {
+		ev, err := p.Prepare(context.Background(), Selection{Benchmark: v, Families: []string{family}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,12 +212,24 @@ func TestControlsOfAVersion(t *testing.T) {
 		}
 		return ids
 	}
-	if ids := count("v1.2.0"); len(ids) != 14 || slices.Contains(ids, "organizations-changes") {
+	if ids := count("v1.2.0", "monitoring"); len(ids) != 14 || slices.Contains(ids, "organizations-changes") {
 		t.Errorf("v1.2.0 controls: %v", ids)
 	}
 	for _, v := range []string{"v3.0.0", "cis-aws-v5.0.0", "v7.0.0", ""} {
-		if ids := count(v); len(ids) != 15 {
+		if ids := count(v, "monitoring"); len(ids) != 15 {
 			t.Errorf("%s: %d controls", v, len(ids))
+		}
+	}
+	// The trail's integrity: v1.2.0 has no S3 data events; v3.0.0 dropped
+	// the public bucket and CloudWatch Logs recommendations.
+	for v, want := range map[string][]string{
+		"v1.2.0": {"trail-bucket-access-logging", "trail-bucket-not-public", "trail-cloudwatch-logs-delivery", "trail-encrypted-with-kms", "trail-log-file-validation", "trail-multi-region-logging"},
+		"v2.0.0": {"trail-bucket-access-logging", "trail-bucket-not-public", "trail-cloudwatch-logs-delivery", "trail-encrypted-with-kms", "trail-log-file-validation", "trail-multi-region-logging", "trail-s3-object-reads", "trail-s3-object-writes"},
+		"v3.0.0": {"trail-bucket-access-logging", "trail-encrypted-with-kms", "trail-log-file-validation", "trail-multi-region-logging", "trail-s3-object-reads", "trail-s3-object-writes"},
+		"v7.0.0": {"trail-bucket-access-logging", "trail-encrypted-with-kms", "trail-log-file-validation", "trail-multi-region-logging", "trail-s3-object-reads", "trail-s3-object-writes"},
+	} {
+		if got := count(v, "trail_integrity"); !slices.Equal(got, want) {
+			t.Errorf("%s trail integrity controls: %v, want %v", v, got, want)
 		}
 	}
 	_, err = p.Prepare(context.Background(), Selection{Controls: []string{"organizations-changes"}, Benchmark: "v1.2.0"})
@@ -231,15 +243,18 @@ func TestControlsOfAVersion(t *testing.T) {
 			t.Errorf("%+v: %v", sel, err)
 		}
 	}
+	// The monitoring section is 3 in v1.2.0, 4 from v1.4.0, 5 from v6.0.0;
+	// logging, one less.
+	section := map[string][3]string{"monitoring": {"3.", "4.", "5."}, "trail_integrity": {"2.", "3.", "4."}}
 	for _, c := range p.Controls() {
-		ids := map[string]string{}
+		want := section[c.Family]
 		for _, f := range c.Frameworks {
 			for _, v := range f.Versions {
-				ids[v] = f.ID
+				at := map[bool]int{true: 1}[v >= "v1.4.0"] + map[bool]int{true: 1}[v >= "v6.0.0"]
+				if !strings.HasPrefix(f.ID, want[at]) {
+					t.Errorf("%s: %s is %s, want section %s", c.ID, v, f.ID, want[at])
+				}
 			}
-		}
-		if ids["v1.4.0"] == "" || !strings.HasPrefix(ids["v1.4.0"], "4.") || !strings.HasPrefix(ids["v7.0.0"], "5.") {
-			t.Errorf("%s: frameworks %v", c.ID, c.Frameworks)
 		}
 	}
 }

@@ -97,11 +97,15 @@ func (e *PolicyError) Error() string { return strings.Join(e.Problems, "\n") }
 
 // Policies is a compiled set of policies and their data.
 type Policies struct {
-	compiler   *ast.Compiler
-	store      storage.Store
-	modules    map[string]*ast.Module
-	controls   []Control
-	memoized   []ast.Ref
+	compiler *ast.Compiler
+	store    storage.Store
+	modules  map[string]*ast.Module
+	controls []Control
+	memoized []ast.Ref
+	// memo holds the answers of the memoized functions, shared by every
+	// evaluation with these policies: they read no input, so an answer
+	// holds for any run (diff judges two snapshots; a test, many).
+	memo       *runCache
 	benchmarks []string
 	// benchmarkName is how the policies name the benchmark whose versions
 	// --benchmark picks: data.lib.core.frameworks.cis.name.
@@ -197,6 +201,7 @@ func load(opts Options) (*Policies, error) {
 	if p.memoized, err = memoizedFunctions(compiler); err != nil {
 		return nil, err
 	}
+	p.memo = newRunCache(p.memoized)
 	if p.benchmarkName, p.benchmarks, err = benchmarkVersions(res.Documents); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,9 @@ type Selection struct {
 	// Controls are control ids; empty means every control of the
 	// benchmark version.
 	Controls []string
+	// Families keep only the controls of these families (monitoring,
+	// trail_integrity); empty means every family.
+	Families []string
 	// Benchmark is a CIS benchmark version ("v3.0.0", or "cis-aws-v3.0.0");
 	// empty means the newest the policies know.
 	Benchmark string
@@ -71,11 +74,14 @@ func (e *Evaluator) Strict() bool { return e.strict }
 // controls share what they have in common: the chain from each trail to
 // its alarms and topics is worked out once per account.
 func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, error) {
-	e := &Evaluator{policies: p, cache: newRunCache(p.memoized), strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse}
+	e := &Evaluator{policies: p, cache: p.memo, strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse}
 	if err := e.selectBenchmark(sel.Benchmark); err != nil {
 		return nil, err
 	}
 	if err := e.selectControls(sel.Controls); err != nil {
+		return nil, err
+	}
+	if err := e.selectFamilies(sel.Families); err != nil {
 		return nil, err
 	}
 	var members []string
@@ -139,6 +145,29 @@ func (e *Evaluator) selectControls(ids []string) error {
 		}
 	}
 	slices.SortFunc(e.controls, func(a, b Control) int { return strings.Compare(a.ID, b.ID) })
+	return nil
+}
+
+// selectFamilies keeps the selected controls of these families.
+func (e *Evaluator) selectFamilies(families []string) error {
+	if len(families) == 0 {
+		return nil
+	}
+	var known []string
+	for _, c := range e.policies.controls {
+		known = append(known, c.Family)
+	}
+	slices.Sort(known)
+	known = slices.Compact(known)
+	for _, f := range families {
+		if !slices.Contains(known, f) {
+			return &SelectionError{Msg: fmt.Sprintf("--family: unknown family %q; known: %s", f, strings.Join(known, ", "))}
+		}
+	}
+	e.controls = slices.DeleteFunc(e.controls, func(c Control) bool { return !slices.Contains(families, c.Family) })
+	if len(e.controls) == 0 {
+		return &SelectionError{Msg: fmt.Sprintf("no selected control belongs to the families %s", strings.Join(families, ", "))}
+	}
 	return nil
 }
 

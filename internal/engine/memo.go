@@ -101,8 +101,9 @@ func readsInput(c *ast.Compiler, root *ast.Rule) string {
 	return visit(root)
 }
 
-// runCache holds the answers of memoized functions for a run, shared by
-// the evaluations of every account. It is safe for concurrent use; an
+// runCache holds the answers of memoized functions, shared by the
+// evaluations of every account of every run with the same policies. It is
+// safe for concurrent use; an
 // answer, once stored, is never replaced, so every account gets the same
 // value (and the same term, which keeps later look-ups cheap).
 type runCache struct {
@@ -112,7 +113,7 @@ type runCache struct {
 	entries   int
 }
 
-// maxRunCacheEntries bounds the answers a run keeps. Past it, answers are
+// maxRunCacheEntries bounds the answers kept. Past it, answers are
 // computed again for each account rather than stored: a snapshot with a
 // great many distinct filter patterns costs time, not memory.
 const maxRunCacheEntries = 200_000

@@ -46,6 +46,10 @@ type orgPlan struct {
 	// first account of a key is the one judged.
 	keys  []string
 	first map[string]int
+	// holders are the accounts that hold a reading of each S3 bucket
+	// (their s3_buckets), by bucket name: a trail's bucket is often read
+	// in a log archive account.
+	holders map[string][]string
 
 	mu      sync.Mutex
 	digests map[regionRef]string
@@ -59,9 +63,13 @@ type regionRef struct{ account, region string }
 const placeholder = "<own account id>"
 
 func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot) (*orgPlan, error) {
-	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, digests: map[regionRef]string{}}
+	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, digests: map[regionRef]string{}, holders: map[string][]string{}}
 	for i := range snap.Accounts {
-		p.accounts[snap.Accounts[i].AccountID] = &snap.Accounts[i]
+		a := &snap.Accounts[i]
+		p.accounts[a.AccountID] = a
+		for _, b := range a.S3Buckets {
+			p.holders[b.Name] = append(p.holders[b.Name], a.AccountID)
+		}
 	}
 	n := len(snap.Accounts)
 	p.refs = make([][]regionRef, n)
@@ -89,22 +97,23 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot) (*orgPlan
 }
 
 // closure follows an account's evidence into other accounts: the regions
-// named by its trails (an organization trail's home, its log group), its
-// alarms' topics, and, from each region reached, the same again.
+// named by its trails (an organization trail's home, its log group, its
+// key), its alarms' topics, and, from each region reached, the same again;
+// and the accounts that hold a reading of its trails' buckets.
 func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
 	seen := map[regionRef]bool{}
 	var out []regionRef
 	var visit func(regions []snapshot.Region)
-	add := func(s string) {
-		arn, ok := awsarn.Parse(s)
-		if !ok || arn.Account == a.AccountID || arn.Account == "" {
+	reach := func(account, region string) {
+		other, ok := p.accounts[account]
+		if !ok || account == a.AccountID {
 			return
 		}
-		other, ok := p.accounts[arn.Account]
-		if !ok {
-			return
+		refs := []regionRef{{account, ""}}
+		if region != "" {
+			refs = append(refs, regionRef{account, region})
 		}
-		for _, ref := range []regionRef{{arn.Account, ""}, {arn.Account, arn.Region}} {
+		for _, ref := range refs {
 			if seen[ref] {
 				continue
 			}
@@ -120,11 +129,20 @@ func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
 			}
 		}
 	}
+	add := func(s string) {
+		if arn, ok := awsarn.Parse(s); ok && arn.Account != "" {
+			reach(arn.Account, arn.Region)
+		}
+	}
 	visit = func(regions []snapshot.Region) {
 		for _, r := range regions {
 			for _, t := range r.Trails {
 				add(t.TrailARN)
 				add(t.CloudWatchLogsLogGroupArn)
+				add(t.KmsKeyId) // a key in another account
+				for _, holder := range p.holders[t.S3BucketName] {
+					reach(holder, "")
+				}
 			}
 			for _, al := range r.MetricAlarms {
 				for _, act := range al.AlarmActions {
@@ -189,7 +207,8 @@ func (p *orgPlan) digest(ref regionRef) (string, error) {
 func (p *orgPlan) part(ref regionRef) any {
 	a := p.accounts[ref.account]
 	if ref.region == "" {
-		return snapshot.Account{AccountID: a.AccountID, CallerArn: a.CallerArn, Errors: a.Errors, Regions: []snapshot.Region{}}
+		return snapshot.Account{AccountID: a.AccountID, CallerArn: a.CallerArn, Errors: a.Errors, Regions: []snapshot.Region{},
+			S3Buckets: a.S3Buckets, S3PublicAccessBlock: a.S3PublicAccessBlock}
 	}
 	for i := range a.Regions {
 		if a.Regions[i].Region == ref.region {
