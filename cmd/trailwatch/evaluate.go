@@ -20,10 +20,12 @@ import (
 )
 
 func runEvaluate(ctx context.Context, args []string, s streams) error {
-	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--control ID]... [--benchmark VERSION] [--format F] [-o FILE] [--report F=FILE]... [--waivers FILE]... [-v] SNAPSHOT... (- reads standard input)", s)
+	fs := newFlagSet("evaluate", "evaluate [--policy DIR]... [--family F]... [--control ID]... [--benchmark VERSION] [--format F] [-o FILE] [--report F=FILE]... [--waivers FILE]... [-v] SNAPSHOT... (- reads standard input)", s)
 	var policyDirs, controls multiFlag
 	fs.Var(&policyDirs, "policy", "directory of Rego policies and data to use instead of the built-in ones (repeatable)")
 	fs.Var(&controls, "control", "apply only this control (repeatable; default: every control of the benchmark version)")
+	var families multiFlag
+	fs.Var(&families, "family", "apply only the controls of this family: monitoring, trail_integrity (repeatable; default: every family)")
 	benchmark := fs.String("benchmark", "", "judge by this version of the CIS AWS Foundations Benchmark (e.g. v3.0.0 or cis-aws-v3.0.0; default: the newest)")
 	strict := fs.Bool("strict", false, "also apply Security Hub's reading: a filter passes only if its pattern is the benchmark's text (whitespace aside)")
 	format := fs.String("format", "text", "report format: "+strings.Join(report.Formats(), ", "))
@@ -80,7 +82,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return err
 	}
 
-	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Benchmark: *benchmark, Strict: *strict, Parallel: *par, NoReuse: !*reuse})
+	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Families: families, Benchmark: *benchmark, Strict: *strict, Parallel: *par, NoReuse: !*reuse})
 	if err != nil {
 		return err
 	}

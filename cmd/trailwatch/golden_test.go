@@ -40,6 +40,7 @@ func TestEvaluateGolden(t *testing.T) {
 	)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			jsonPath := filepath.Join(t.TempDir(), "report.json")
 			code, text, stderr := cli(t, append([]string{"evaluate", "--report", "json=" + jsonPath}, c.args...)...)
 			if stderr != "" {

@@ -64,11 +64,11 @@ func run(ctx context.Context, bin string) error {
 	defer srv.Stop()
 	fmt.Println("  moto listens on", srv.URL)
 
-	step("Setting up account 123456789012 with the CIS benchmark's remediation for the whole monitoring section (aws CLI)")
+	step("Setting up account 123456789012 with the CIS benchmark's remediation for its logging and monitoring sections (aws CLI)")
 	cli := moto.NewCLI(srv.URL, "us-east-1")
 	defer cli.Close()
 	cli.Verbose = func(cmd string) { fmt.Println("  $", clip(cmd)) }
-	topic, err := cli.Remediate(ctx, moto.Account{})
+	topic, err := cli.Remediate(ctx, moto.Account{TrailIntegrity: true})
 	if err != nil {
 		return err
 	}
@@ -161,6 +161,32 @@ func run(ctx context.Context, bin string) error {
 		return err
 	}
 	if err := trailwatch(ctx, bin, cli, 0, "diff", wednesday, snap); err != nil {
+		return err
+	}
+
+	step("Someone turns off the trail's log file validation: a log file could be changed unnoticed")
+	if _, err := cli.Run(ctx, "cloudtrail", "update-trail", "--name", "management-events", "--no-enable-log-file-validation"); err != nil {
+		return err
+	}
+	thursday := snap
+	if err := collect("thursday-evening.json"); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "--family", "trail_integrity", "-v", "--control", "trail-log-file-validation", snap); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 1, "diff", thursday, snap); err != nil {
+		return err
+	}
+
+	step("The fix the verdict gives: validation back on")
+	if _, err := cli.Run(ctx, "cloudtrail", "update-trail", "--region", "us-east-1", "--name", "management-events", "--enable-log-file-validation"); err != nil {
+		return err
+	}
+	if err := collect("thursday-night.json"); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 0, "evaluate", "--family", "trail_integrity", snap); err != nil {
 		return err
 	}
 

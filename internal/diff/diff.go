@@ -128,7 +128,10 @@ func Compare(old, new Side) *Diff {
 			}
 		}
 		for i, c := range changes {
-			if !accounts[c.Account] {
+			// A bucket's name is global: a change of a trail's bucket
+			// bears on the verdicts about it whichever account read it
+			// (a log archive's, say).
+			if !accounts[c.Account] && !strings.Contains(c.Resource, ":s3:::") {
 				continue
 			}
 			if related[c.Resource] || accountWide[c.Kind] {

@@ -151,6 +151,24 @@ func TestEvidenceChanges(t *testing.T) {
 			s.Accounts[0].Regions = s.Accounts[0].Regions[1:]
 			return s
 		}, "region_missing", "", ""},
+		{"validation-off", compliant, func() *snapshot.Snapshot { return example(t, "broken-trail-log-validation-off.json") }, "trail_validation_changed", diff.Regression, "trail-log-file-validation"},
+		// The public bucket control is not part of v7.0.0, the version
+		// applied: the change is told, and changes no verdict.
+		{"bucket-public", compliant, func() *snapshot.Snapshot { return example(t, "broken-trail-bucket-public.json") }, "bucket_acl_changed", "", ""},
+		{"bucket-logging-off", compliant, func() *snapshot.Snapshot {
+			s := compliant()
+			s.Accounts[0].S3Buckets[0].GetBucketLogging = &snapshot.BucketLogging{}
+			return s
+		}, "bucket_logging_changed", diff.Regression, "trail-bucket-access-logging"},
+		{"trail-key-disabled", compliant, func() *snapshot.Snapshot {
+			s := compliant()
+			for i := range region(s).KMSKeys {
+				if m := region(s).KMSKeys[i].KeyMetadata; strings.Contains(m.Arn, "8e7d6c5b") {
+					m.KeyState, m.Enabled = "Disabled", false
+				}
+			}
+			return s
+		}, "key_state_changed", diff.Regression, "trail-encrypted-with-kms"},
 		{"account-missing", func() *snapshot.Snapshot { return example(t, "organization.json") }, func() *snapshot.Snapshot {
 			s := example(t, "organization.json")
 			s.Accounts = slices.DeleteFunc(s.Accounts, func(a snapshot.Account) bool { return a.AccountID == "999988887777" })
@@ -159,6 +177,7 @@ func TestEvidenceChanges(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			d := diff.Compare(side(t, "old.json", c.old()), side(t, "new.json", c.new()))
 			found := false
 			for _, v := range d.Verdicts {

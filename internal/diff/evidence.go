@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -27,6 +28,9 @@ var kindOrder = []string{
 	"account_missing", "account_added", "region_missing", "region_added", "call_failed", "call_recovered",
 	"trail_deleted", "trail_added", "trail_stopped_logging", "trail_started_logging", "trail_multi_region_changed",
 	"trail_event_selectors_changed", "trail_log_group_changed", "trail_cloudwatch_delivery_changed",
+	"trail_s3_delivery_changed", "trail_validation_changed", "trail_key_changed", "trail_bucket_changed",
+	"bucket_acl_changed", "bucket_policy_status_changed", "bucket_public_access_block_changed",
+	"account_public_access_block_changed", "bucket_logging_changed",
 	"filter_deleted", "filter_added", "filter_pattern_changed", "filter_metric_changed",
 	"alarm_deleted", "alarm_added", "alarm_renamed", "alarm_actions_disabled", "alarm_actions_enabled",
 	"alarm_metric_changed", "alarm_condition_changed", "alarm_notifies_changed",
@@ -117,7 +121,25 @@ func accountChanges(o, n *snapshot.Account) []Change {
 			add(Change{Kind: "trail_log_group_changed", Region: region, Resource: arn, Old: ot.CloudWatchLogsLogGroupArn, New: nt.CloudWatchLogsLogGroupArn,
 				Text: fmt.Sprintf("trail %s delivers to %s (was %s)", nt.Name, orNone(nt.CloudWatchLogsLogGroupArn), orNone(ot.CloudWatchLogsLogGroupArn))})
 		}
+		if ot.GetTrailStatus != nil && nt.GetTrailStatus != nil && ot.GetTrailStatus.LatestDeliveryError != nt.GetTrailStatus.LatestDeliveryError {
+			a, b := ot.GetTrailStatus.LatestDeliveryError, nt.GetTrailStatus.LatestDeliveryError
+			add(Change{Kind: "trail_s3_delivery_changed", Region: region, Resource: arn, Old: a, New: b,
+				Text: fmt.Sprintf("trail %s's latest error delivering to S3: %s (was %s)", nt.Name, orNone(b), orNone(a))})
+		}
+		if ot.LogFileValidationEnabled != nt.LogFileValidationEnabled {
+			add(Change{Kind: "trail_validation_changed", Region: region, Resource: arn, Old: fmt.Sprint(ot.LogFileValidationEnabled), New: fmt.Sprint(nt.LogFileValidationEnabled),
+				Text: fmt.Sprintf("trail %s %s its log files", nt.Name, map[bool]string{true: "now validates", false: "no longer validates"}[nt.LogFileValidationEnabled])})
+		}
+		if ot.KmsKeyId != nt.KmsKeyId {
+			add(Change{Kind: "trail_key_changed", Region: region, Resource: arn, Old: ot.KmsKeyId, New: nt.KmsKeyId,
+				Text: fmt.Sprintf("trail %s encrypts its log files with %s (was %s)", nt.Name, orNone(nt.KmsKeyId), orNone(ot.KmsKeyId))})
+		}
+		if ot.S3BucketName != nt.S3BucketName {
+			add(Change{Kind: "trail_bucket_changed", Region: region, Resource: arn, Old: ot.S3BucketName, New: nt.S3BucketName,
+				Text: fmt.Sprintf("trail %s delivers its log files to bucket %s (was %s)", nt.Name, orNone(nt.S3BucketName), orNone(ot.S3BucketName))})
+		}
 	}
+	out = append(out, bucketChanges(o, n)...)
 
 	partition := partitionOf(o)
 	for _, r := range union(keys(oldReg), keys(newReg)) {
@@ -125,12 +147,12 @@ func accountChanges(o, n *snapshot.Account) []Change {
 		if or == nil || nr == nil {
 			continue
 		}
-		out = append(out, regionChanges(acct, partition, or, nr)...)
+		out = append(out, regionChanges(acct, partition, or, nr, n)...)
 	}
 	return out
 }
 
-func regionChanges(acct, partition string, or, nr *snapshot.Region) []Change {
+func regionChanges(acct, partition string, or, nr *snapshot.Region, newAccount *snapshot.Account) []Change {
 	var out []Change
 	add := func(c Change) {
 		c.Account, c.Region = acct, nr.Region
@@ -251,7 +273,7 @@ func regionChanges(acct, partition string, or, nr *snapshot.Region) []Change {
 			}
 		}
 		for _, c := range cs {
-			users := topicsUsing(nr, ref)
+			users := append(topicsUsing(nr, ref), trailsUsing(newAccount, ref)...)
 			if len(users) == 0 {
 				users = []string{n.KeyMetadata.Arn}
 			}
@@ -278,6 +300,109 @@ func topicsUsing(r *snapshot.Region, ref string) []string {
 		}
 	}
 	return out
+}
+
+// trailsUsing are the trails of an account that encrypt their log files
+// with a key, by the name they give it.
+func trailsUsing(a *snapshot.Account, ref string) []string {
+	var out []string
+	for _, r := range a.Regions {
+		for _, t := range r.Trails {
+			if t.KmsKeyId == ref && !slices.Contains(out, t.TrailARN) {
+				out = append(out, t.TrailARN)
+			}
+		}
+	}
+	return out
+}
+
+// bucketChanges tells what changed of the trails' buckets an account read:
+// their ACL, policy status, Block Public Access and logging, and the
+// account's own Block Public Access (told of each bucket it owns). A
+// bucket's change is told with its ARN, which the verdicts about it name.
+func bucketChanges(o, n *snapshot.Account) []Change {
+	var out []Change
+	add := func(c Change) {
+		c.Account = n.AccountID
+		out = append(out, c)
+	}
+	oldB := byKey(o.S3Buckets, func(b *snapshot.S3Bucket) string { return b.Name })
+	for _, nb := range n.S3Buckets {
+		ob := oldB[nb.Name]
+		if ob == nil {
+			continue
+		}
+		arn := "arn:aws:s3:::" + nb.Name
+		if ob.GetBucketAcl != nil && nb.GetBucketAcl != nil {
+			if a, b := grants(ob.GetBucketAcl), grants(nb.GetBucketAcl); a != b {
+				add(Change{Kind: "bucket_acl_changed", Resource: arn, Old: a, New: b, Text: fmt.Sprintf("bucket %s's ACL grants %s (granted %s)", nb.Name, b, a)})
+			}
+		}
+		if ob.GetBucketPolicyStatus != nil && nb.GetBucketPolicyStatus != nil {
+			if a, b := policyPublic(ob.GetBucketPolicyStatus), policyPublic(nb.GetBucketPolicyStatus); a != b {
+				add(Change{Kind: "bucket_policy_status_changed", Resource: arn, Old: a, New: b, Text: fmt.Sprintf("bucket %s's policy: %s (was: %s)", nb.Name, b, a)})
+			}
+		}
+		if ob.GetPublicAccessBlock != nil && nb.GetPublicAccessBlock != nil {
+			if a, b := blockState(ob.GetPublicAccessBlock), blockState(nb.GetPublicAccessBlock); a != b {
+				add(Change{Kind: "bucket_public_access_block_changed", Resource: arn, Old: a, New: b, Text: fmt.Sprintf("bucket %s's Block Public Access: %s (was: %s)", nb.Name, b, a)})
+			}
+		}
+		if o.S3PublicAccessBlock != nil && n.S3PublicAccessBlock != nil && nb.Owned {
+			if a, b := blockState(o.S3PublicAccessBlock), blockState(n.S3PublicAccessBlock); a != b {
+				add(Change{Kind: "account_public_access_block_changed", Resource: arn, Old: a, New: b,
+					Text: fmt.Sprintf("account %s's Block Public Access, which holds for bucket %s: %s (was: %s)", n.AccountID, nb.Name, b, a)})
+			}
+		}
+		if ob.GetBucketLogging != nil && nb.GetBucketLogging != nil {
+			if a, b := loggingState(ob.GetBucketLogging), loggingState(nb.GetBucketLogging); a != b {
+				add(Change{Kind: "bucket_logging_changed", Resource: arn, Old: a, New: b, Text: fmt.Sprintf("bucket %s's server access logging: %s (was: %s)", nb.Name, b, a)})
+			}
+		}
+	}
+	return out
+}
+
+func grants(acl *snapshot.BucketAcl) string {
+	var g []string
+	for _, x := range acl.Grants {
+		who := cmp.Or(x.Grantee.URI, x.Grantee.ID, x.Grantee.EmailAddress)
+		g = append(g, x.Permission+" to "+who)
+	}
+	slices.Sort(g)
+	return orNone(strings.Join(g, ", "))
+}
+
+func policyPublic(s *snapshot.BucketPolicyStatus) string {
+	switch {
+	case s.PolicyStatus == nil:
+		return "no policy"
+	case s.PolicyStatus.IsPublic:
+		return "public"
+	}
+	return "not public"
+}
+
+func blockState(a *snapshot.PublicAccessBlockAnswer) string {
+	c := a.PublicAccessBlockConfiguration
+	if c == nil {
+		return "none"
+	}
+	var on []string
+	for name, set := range map[string]bool{"BlockPublicAcls": c.BlockPublicAcls, "IgnorePublicAcls": c.IgnorePublicAcls, "BlockPublicPolicy": c.BlockPublicPolicy, "RestrictPublicBuckets": c.RestrictPublicBuckets} {
+		if set {
+			on = append(on, name)
+		}
+	}
+	slices.Sort(on)
+	return orNone(strings.Join(on, ", "))
+}
+
+func loggingState(l *snapshot.BucketLogging) string {
+	if l.LoggingEnabled == nil {
+		return "off"
+	}
+	return "to bucket " + l.LoggingEnabled.TargetBucket
 }
 
 // subscriptionFilterChanges tells the confirmed subscriptions whose filter

@@ -150,7 +150,7 @@ func TestDeliveryScenarios(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cli := seed(t, tt.account, "us-east-1", tt.setup)
+			cli := seed(t, tt.account, "us-east-1", scenario(tt.setup))
 			if tt.after != nil {
 				if err := tt.after(context.Background(), cli); err != nil {
 					t.Fatal(err)
@@ -160,7 +160,10 @@ func TestDeliveryScenarios(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("collect: exit %d\n%s", code, stderr)
 			}
-			_, results := evaluate(t, path)
+			_, results := evaluateScenario(t, path)
+			if len(results[tt.account]) != len(scenarioControls) {
+				t.Errorf("%d results, want %d", len(results[tt.account]), len(scenarioControls))
+			}
 			r := results[tt.account][trail45]
 			if r.Status != tt.status || !strings.Contains(r.Reason, tt.reason) {
 				t.Errorf("%s %q\nwant %s containing %q", r.Status, r.Reason, tt.status, tt.reason)
@@ -188,7 +191,7 @@ func TestDeliveryScenarios(t *testing.T) {
 func TestKeyPolicyFixed(t *testing.T) {
 	t.Parallel()
 	const account = "110000000020"
-	cli := seed(t, account, "us-east-1", moto.Account{TopicKey: "customer-account-only"})
+	cli := seed(t, account, "us-east-1", scenario(moto.Account{TopicKey: "customer-account-only"}))
 	before, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN(account, "audit"), "--region", "us-east-1")
 	if code != 0 {
 		t.Fatalf("collect: exit %d\n%s", code, stderr)
@@ -208,15 +211,20 @@ func TestKeyPolicyFixed(t *testing.T) {
 	if pass, other := evaluateAll(t, after).all(account, "PASS"); !pass {
 		t.Fatalf("the fix left: %v", other)
 	}
-	code, out, _ := trailwatch(t, os.Environ(), "diff", before, after)
-	if code != 0 || !strings.Contains(out, "15 improvements") || !strings.Contains(out, "'s policy changed from") {
+	args := []string{"diff"}
+	for _, c := range scenarioControls {
+		args = append(args, "--control", c[1])
+	}
+	code, out, _ := trailwatch(t, os.Environ(), append(args, before, after)...)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d improvements", len(scenarioControls))) || !strings.Contains(out, "'s policy changed from") {
 		t.Errorf("diff: exit %d\n%s", code, out)
 	}
 }
 
+// evaluateAll evaluates the scenario controls.
 func evaluateAll(t *testing.T, path string) verdicts {
 	t.Helper()
-	_, v := evaluate(t, path)
+	_, v := evaluateScenario(t, path)
 	return v
 }
 
@@ -303,7 +311,7 @@ func hasTopic(s *snapshot.Snapshot, account, arn string) bool {
 func TestTrailDeliveryAsAWSReportsIt(t *testing.T) {
 	t.Parallel()
 	const account = "110000000030"
-	seed(t, account, "us-east-1", moto.Account{})
+	seed(t, account, "us-east-1", scenario(moto.Account{}))
 	path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN(account, "audit"), "--region", "us-east-1")
 	if code != 0 {
 		t.Fatalf("collect: exit %d\n%s", code, stderr)
@@ -335,7 +343,7 @@ func TestTrailDeliveryAsAWSReportsIt(t *testing.T) {
 			if err := s.WriteFile(edited); err != nil {
 				t.Fatal(err)
 			}
-			_, results := evaluate(t, edited)
+			_, results := evaluateScenario(t, edited)
 			for id, r := range results[account] {
 				if r.Status != tt.want || !strings.Contains(r.Reason, tt.reason) {
 					t.Errorf("%s: %s %q, want %s containing %q", id, r.Status, r.Reason, tt.want, tt.reason)
@@ -353,7 +361,7 @@ func TestUnauthorizedCallsReadAsMeant(t *testing.T) {
 	t.Parallel()
 	const account = "110000000040"
 	ctx := context.Background()
-	cli := seed(t, account, "us-east-1", moto.Account{})
+	cli := seed(t, account, "us-east-1", moto.Account{Controls: []string{"unauthorized_api_calls"}})
 	module := `{(($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && (($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket"))}`
 	if _, err := cli.Run(ctx, "logs", "delete-metric-filter", "--log-group-name", moto.LogGroup, "--filter-name", "UnauthorizedAPICalls"); err != nil {
 		t.Fatal(err)

@@ -125,10 +125,54 @@ type verdicts map[string]map[string]result
 // trail45 is the result of the control this project started from.
 const trail45 = "cloudtrail-config-changes"
 
-// evaluate runs trailwatch evaluate --format json on snapshots.
-func evaluate(t *testing.T, paths ...string) (int, verdicts) {
+// controlsV7 are the controls of the newest benchmark version: fifteen of
+// monitoring, six of the trail's integrity.
+const controlsV7 = 21
+
+// The scenarios break one control, or the trail or topic they all share:
+// three controls tell as much as fifteen (the broken one, and others that
+// pass, or fail with it), for a fifth of the calls to moto. Each is a
+// control's directory (the seed's Controls) and its id.
+var scenarioControls = [][2]string{
+	{"cloudtrail_config_changes", trail45},
+	{"root_account_usage", "root-account-usage"},
+	{"unauthorized_api_calls", "unauthorized-api-calls"},
+}
+
+// scenario is a seed's setup for the scenario controls alone.
+func scenario(a moto.Account) moto.Account {
+	for _, c := range scenarioControls {
+		a.Controls = append(a.Controls, c[0])
+	}
+	return a
+}
+
+// evaluateScenario evaluates the scenario controls alone.
+func evaluateScenario(t *testing.T, paths ...string) (int, verdicts) {
 	t.Helper()
-	code, stdout, stderr := trailwatch(t, os.Environ(), append([]string{"evaluate", "--format", "json"}, paths...)...)
+	var args []string
+	for _, c := range scenarioControls {
+		args = append(args, "--control", c[1])
+	}
+	return evaluate(t, append(args, paths...)...)
+}
+
+// evaluate runs trailwatch evaluate --format json --family monitoring on
+// snapshots: the scenarios here break the monitoring chain, and the trail
+// integrity family has scenarios of its own (integrity_test.go).
+func evaluate(t *testing.T, args ...string) (int, verdicts) {
+	t.Helper()
+	return evaluateFamily(t, "monitoring", args...)
+}
+
+// evaluateFamily runs trailwatch evaluate --format json on snapshots with
+// the controls of one family ("" for all).
+func evaluateFamily(t *testing.T, family string, args ...string) (int, verdicts) {
+	t.Helper()
+	if family != "" {
+		args = append([]string{"--family", family}, args...)
+	}
+	code, stdout, stderr := trailwatch(t, os.Environ(), append([]string{"evaluate", "--format", "json"}, args...)...)
 	var rep struct{ Results []result }
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatalf("evaluate: exit %d, %v\nstdout: %s\nstderr: %s", code, err, stdout, stderr)
@@ -153,7 +197,7 @@ func (v verdicts) all(account, status string) (bool, []string) {
 		}
 	}
 	slices.Sort(other)
-	return len(v[account]) >= 15 && len(other) == 0, other
+	return len(v[account]) >= len(scenarioControls) && len(other) == 0, other
 }
 
 func readSnapshot(t *testing.T, path string) *snapshot.Snapshot {
@@ -213,7 +257,7 @@ func TestScenarios(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			cli := seed(t, tt.account, "us-east-1", tt.setup)
+			cli := seed(t, tt.account, "us-east-1", scenario(tt.setup))
 			if tt.after != nil {
 				if err := tt.after(context.Background(), cli); err != nil {
 					t.Fatal(err)
@@ -224,7 +268,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatalf("collect: exit %d\n%s", code, stderr)
 			}
 			wantCode := map[string]int{"PASS": 0, "FAIL": 1}[tt.status]
-			code, results := evaluate(t, path)
+			code, results := evaluateScenario(t, path)
 			r, ok := results[tt.account][trail45]
 			if !ok {
 				t.Fatalf("no result for account %s: %v", tt.account, results)
@@ -243,8 +287,8 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("%s: %s %q, want %s", id, o.Status, o.Reason, others)
 				}
 			}
-			if len(results[tt.account]) != 15 {
-				t.Errorf("%d results, want one per control (15)", len(results[tt.account]))
+			if len(results[tt.account]) != len(scenarioControls) {
+				t.Errorf("%d results, want one per control (%d)", len(results[tt.account]), len(scenarioControls))
 			}
 		})
 	}
@@ -254,8 +298,8 @@ func TestScenarios(t *testing.T) {
 // one not. The snapshot redacts the subscription endpoint.
 func TestTwoAccountsThroughRoles(t *testing.T) {
 	t.Parallel()
-	seed(t, "200000000001", "us-east-1", moto.Account{})
-	seed(t, "200000000002", "us-east-1", moto.Account{NotLogging: true})
+	seed(t, "200000000001", "us-east-1", scenario(moto.Account{}))
+	seed(t, "200000000002", "us-east-1", scenario(moto.Account{NotLogging: true}))
 	path, code, stderr := collect(t, admin,
 		"--role-arn", moto.RoleARN("200000000001", "audit"),
 		"--role-arn", moto.RoleARN("200000000002", "audit"),
@@ -276,7 +320,7 @@ func TestTwoAccountsThroughRoles(t *testing.T) {
 			}
 		}
 	}
-	code, results := evaluate(t, path)
+	code, results := evaluateScenario(t, path)
 	pass, _ := results.all("200000000001", "PASS")
 	fail, _ := results.all("200000000002", "FAIL")
 	if code != 1 || !pass || !fail || !strings.Contains(results["200000000002"][trail45].Reason, "logging is stopped") {
@@ -295,7 +339,7 @@ func TestTwoAccountsThroughRoles(t *testing.T) {
 // there all the same: the evidence chain decides where to look.
 func TestHomeRegionNotListed(t *testing.T) {
 	t.Parallel()
-	seed(t, "300000000001", "us-west-2", moto.Account{})
+	seed(t, "300000000001", "us-west-2", scenario(moto.Account{}))
 	path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN("300000000001", "audit"), "--region", "eu-west-1")
 	if code != 0 {
 		t.Fatalf("collect: exit %d\n%s", code, stderr)
@@ -307,7 +351,7 @@ func TestHomeRegionNotListed(t *testing.T) {
 	if strings.Join(regions, ",") != "eu-west-1,us-west-2" {
 		t.Errorf("regions read: %v, want eu-west-1 and the trail's home us-west-2", regions)
 	}
-	code, results := evaluate(t, path)
+	code, results := evaluateScenario(t, path)
 	if pass, other := results.all("300000000001", "PASS"); code != 0 || !pass {
 		t.Errorf("exit %d, %v", code, other)
 	}
@@ -319,7 +363,7 @@ func TestHomeRegionNotListed(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("collect with AWS_ENDPOINT_URL: exit %d\n%s", code, stderr)
 	}
-	if code, results := evaluate(t, path); code != 0 || results["300000000001"][trail45].Status != "PASS" {
+	if code, results := evaluateScenario(t, path); code != 0 || results["300000000001"][trail45].Status != "PASS" {
 		t.Errorf("with AWS_ENDPOINT_URL: exit %d, %+v", code, results)
 	}
 }
@@ -327,7 +371,7 @@ func TestHomeRegionNotListed(t *testing.T) {
 // --all-regions reads every region the account has enabled.
 func TestAllRegions(t *testing.T) {
 	t.Parallel()
-	seed(t, "300000000002", "eu-central-1", moto.Account{})
+	seed(t, "300000000002", "eu-central-1", scenario(moto.Account{}))
 	path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN("300000000002", "audit"), "--all-regions", "--region", "us-east-1")
 	if code != 0 {
 		t.Fatalf("collect: exit %d\n%s", code, stderr)
@@ -336,7 +380,7 @@ func TestAllRegions(t *testing.T) {
 	if n := len(snap.Accounts[0].Regions); n < 10 {
 		t.Errorf("--all-regions read %d regions", n)
 	}
-	if code, results := evaluate(t, path); code != 0 || results["300000000002"][trail45].Status != "PASS" {
+	if code, results := evaluateScenario(t, path); code != 0 || results["300000000002"][trail45].Status != "PASS" {
 		t.Errorf("exit %d, %+v", code, results)
 	}
 }
@@ -345,7 +389,7 @@ func TestAllRegions(t *testing.T) {
 // differ only in their timestamp.
 func TestDeterministic(t *testing.T) {
 	t.Parallel()
-	seed(t, "300000000003", "us-east-1", moto.Account{})
+	seed(t, "300000000003", "us-east-1", scenario(moto.Account{}))
 	args := []string{"--role-arn", moto.RoleARN("300000000003", "audit"), "--region", "us-east-1", "--region", "eu-west-1"}
 	a, _, _ := collect(t, admin, args...)
 	b, _, _ := collect(t, admin, args...)
@@ -451,8 +495,8 @@ func TestSection(t *testing.T) {
 	if code != 1 {
 		t.Errorf("evaluate: exit %d, want 1", code)
 	}
-	if pass, other := results.all(good, "PASS"); !pass {
-		t.Errorf("the benchmark's remediation for every control does not pass every control:\n%s", strings.Join(other, "\n"))
+	if pass, other := results.all(good, "PASS"); !pass || len(results[good]) != len(breaks) {
+		t.Errorf("the benchmark's remediation for every control does not pass every control (%d results):\n%s", len(results[good]), strings.Join(other, "\n"))
 	}
 	if len(results[bad]) != len(breaks) {
 		t.Errorf("%d results for the broken account, want %d", len(results[bad]), len(breaks))

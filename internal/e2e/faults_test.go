@@ -135,7 +135,7 @@ func writeFault(w http.ResponseWriter, f *fault, query bool) {
 // the verdict the same as without them.
 func TestRetriesThrottlingAndServerErrors(t *testing.T) {
 	t.Parallel()
-	seed(t, "400000000001", "us-east-1", moto.Account{})
+	seed(t, "400000000001", "us-east-1", scenario(moto.Account{}))
 	p := newFaultProxy(t, srv.URL,
 		fault{match: "DescribeAlarms", status: 400, code: "ThrottlingException", times: 2},
 		fault{match: "DescribeTrails", status: 500, code: "InternalFailure", times: 1},
@@ -153,7 +153,7 @@ func TestRetriesThrottlingAndServerErrors(t *testing.T) {
 			t.Errorf("%s: %d requests, want %d (the faults, then the retry that succeeded)", op, got, want)
 		}
 	}
-	if code, results := evaluate(t, path); code != 0 || results["400000000001"][trail45].Status != "PASS" {
+	if code, results := evaluateScenario(t, path); code != 0 || results["400000000001"][trail45].Status != "PASS" {
 		t.Errorf("exit %d, %+v", code, results)
 	}
 }
@@ -162,7 +162,7 @@ func TestRetriesThrottlingAndServerErrors(t *testing.T) {
 // is ERROR, never PASS.
 func TestRetriesRunOut(t *testing.T) {
 	t.Parallel()
-	seed(t, "400000000002", "us-east-1", moto.Account{})
+	seed(t, "400000000002", "us-east-1", scenario(moto.Account{}))
 	p := newFaultProxy(t, srv.URL, fault{match: "DescribeAlarms", status: 400, code: "ThrottlingException", times: -1})
 	path := t.TempDir() + "/snapshot.json"
 	code, _, stderr := trailwatch(t, admin.Env(), "collect", "--endpoint-url", p.URL, "-o", path, "--quiet",
@@ -190,7 +190,7 @@ func TestRetriesRunOut(t *testing.T) {
 		data, _ := os.ReadFile(path)
 		t.Errorf("the failure is not recorded in the snapshot:\n%s", data)
 	}
-	code, results := evaluate(t, path)
+	code, results := evaluateScenario(t, path)
 	if r := results["400000000002"][trail45]; code != 2 || r.Status != "ERROR" || !strings.Contains(r.Reason, "DescribeAlarms") {
 		t.Errorf("evaluate: exit %d, %+v", code, r)
 	}

@@ -91,21 +91,27 @@ func TestIAMPolicy(t *testing.T) {
 	t.Cleanup(s.Stop)
 	root := moto.NewCLI(s.URL, "us-east-1")
 	t.Cleanup(root.Close)
-	// The topic is encrypted, so that the key's calls are made too.
-	if _, err := root.Remediate(ctx, moto.Account{TopicKey: "customer"}); err != nil {
+	// The topic is encrypted, so that the key's calls are made too, and the
+	// trail's bucket is read whole.
+	if _, err := root.Remediate(ctx, moto.Account{TopicKey: "customer", TrailIntegrity: true}); err != nil {
 		t.Fatal(err)
 	}
 	policy := readmePolicy(t)
 	acts := actions(t, policy)
 	for _, want := range []string{"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
 		"logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic",
-		"sns:GetSubscriptionAttributes", "kms:DescribeKey", "kms:GetKeyPolicy"} {
+		"sns:GetSubscriptionAttributes", "kms:DescribeKey", "kms:GetKeyPolicy", "s3:ListAllMyBuckets", "s3:GetBucketLocation",
+		"s3:GetBucketAcl", "s3:GetBucketPolicyStatus", "s3:GetBucketPublicAccessBlock", "s3:GetBucketLogging", "s3:GetAccountPublicAccessBlock"} {
 		if !slices.Contains(acts, want) {
 			t.Errorf("README's policy lacks %s", want)
 		}
 	}
-	// moto spells CloudWatch's actions monitoring:; real IAM says cloudwatch:.
-	exact := append(slices.Clone(acts), "monitoring:DescribeAlarms")
+	// moto spells some actions otherwise than real IAM: CloudWatch's
+	// monitoring: for cloudwatch:, s3:ListBucket for a bucket's
+	// GetPublicAccessBlock and GetBucketPolicyStatus (the actions
+	// s3:GetBucketPublicAccessBlock and s3:GetBucketPolicyStatus), and
+	// s3:GetPublicAccessBlock for the account's (s3:GetAccountPublicAccessBlock).
+	exact := append(slices.Clone(acts), "monitoring:DescribeAlarms", "s3:ListBucket", "s3:GetPublicAccessBlock")
 	limited := slices.DeleteFunc(slices.Clone(acts), func(a string) bool { return strings.HasSuffix(a, ":DescribeAlarms") })
 	auditor := createUser(t, root, "auditor", withActions(policy, exact))
 	partial := createUser(t, root, "partial", withActions(policy, limited))

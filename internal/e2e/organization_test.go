@@ -49,7 +49,7 @@ func TestOrganization(t *testing.T) {
 	if _, err := mgmt.Run(ctx, "organizations", "close-account", "--account-id", closed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mgmt.Remediate(ctx, moto.Account{}); err != nil {
+	if _, err := mgmt.Remediate(ctx, scenario(moto.Account{})); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 3)
@@ -59,7 +59,7 @@ func TestOrganization(t *testing.T) {
 			if err == nil {
 				cli = cli.With("us-east-1", cli.KeyID, cli.Secret, cli.Token, id)
 				defer cli.Close()
-				_, err = cli.Remediate(ctx, moto.Account{})
+				_, err = cli.Remediate(ctx, scenario(moto.Account{}))
 			}
 			done <- err
 		}()
@@ -89,7 +89,7 @@ func TestOrganization(t *testing.T) {
 	if len(snap.Accounts) != 5 || len(snap.Skipped) != 1 || snap.Skipped[0].AccountID != closed {
 		t.Fatalf("%d accounts, skipped %+v; want the management account and four members, and %s skipped", len(snap.Accounts), snap.Skipped, closed)
 	}
-	_, results := evaluate(t, whole)
+	_, results := evaluateScenario(t, whole)
 	for _, id := range append([]string{mgmtID}, members[:3]...) {
 		if pass, other := results.all(id, "PASS"); !pass {
 			t.Errorf("account %s: %v", id, other)
@@ -131,7 +131,7 @@ func TestOrganization(t *testing.T) {
 	if len(seen) != 5 {
 		t.Errorf("the shards hold %d accounts, want 5", len(seen))
 	}
-	_, sharded := evaluate(t, shards...)
+	_, sharded := evaluateScenario(t, shards...)
 	for id, controls := range results {
 		for c, r := range controls {
 			if s := sharded[id][c]; s.Status != r.Status || s.Reason != r.Reason {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/trailwatch/trailwatch/internal/moto"
@@ -20,7 +22,7 @@ import (
 func TestSecurityHubImport(t *testing.T) {
 	t.Parallel()
 	const account = "700000000001" // each test has its own series of accounts
-	cli := seed(t, account, "us-east-1", moto.Account{})
+	cli := seed(t, account, "us-east-1", moto.Account{TrailIntegrity: true})
 	ctx := context.Background()
 	if _, err := cli.Run(ctx, "securityhub", "enable-security-hub"); err != nil {
 		t.Fatal(err)
@@ -44,8 +46,8 @@ func TestSecurityHubImport(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &imported); err != nil {
 			t.Fatal(err)
 		}
-		if imported.FailedCount != 0 || imported.SuccessCount != 15 {
-			t.Fatalf("%s: imported %+v; want 15 and none failed\n%s", day, imported, out)
+		if imported.FailedCount != 0 || imported.SuccessCount != controlsV7 {
+			t.Fatalf("%s: imported %+v; want %d and none failed\n%s", day, imported, controlsV7, out)
 		}
 		out, err = cli.Run(ctx, "securityhub", "get-findings")
 		if err != nil {
@@ -69,7 +71,7 @@ func TestSecurityHubImport(t *testing.T) {
 	}
 
 	first := importReport("day 1")
-	if len(first) != 15 || first["trailwatch/"+account+"/"+trail45] != "PASSED" {
+	if len(first) != controlsV7 || first["trailwatch/"+account+"/"+trail45] != "PASSED" {
 		t.Fatalf("day 1: %d findings, %s: %s", len(first), trail45, first["trailwatch/"+account+"/"+trail45])
 	}
 	for id, s := range first {
@@ -82,12 +84,18 @@ func TestSecurityHubImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := importReport("day 2")
-	if len(second) != 15 {
-		t.Errorf("day 2: %d findings; the new report added findings instead of updating the 15", len(second))
+	if len(second) != controlsV7 {
+		t.Errorf("day 2: %d findings; the new report added findings instead of updating the %d", len(second), controlsV7)
 	}
+	// What a stopped trail keeps: its validation, its key, its bucket.
+	kept := []string{"trail-log-file-validation", "trail-encrypted-with-kms", "trail-bucket-access-logging"}
 	for id, s := range second {
-		if s != "FAILED" {
-			t.Errorf("day 2: %s is %s, want FAILED (logging stopped)", id, s)
+		want := "FAILED"
+		if slices.Contains(kept, strings.TrimPrefix(id, "trailwatch/"+account+"/")) {
+			want = "PASSED"
+		}
+		if s != want {
+			t.Errorf("day 2: %s is %s, want %s (logging stopped)", id, s, want)
 		}
 	}
 }
@@ -106,7 +114,7 @@ func TestDiffAfterChanges(t *testing.T) {
 	}
 	cli = cli.With("us-east-1", cli.KeyID, cli.Secret, cli.Token, account)
 	t.Cleanup(cli.Close)
-	topic, err := cli.Remediate(ctx, moto.Account{})
+	topic, err := cli.Remediate(ctx, moto.Account{TrailIntegrity: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +167,10 @@ func TestDiffAfterChanges(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &d); err != nil || code != 1 {
 		t.Fatalf("diff: exit %d, %v\n%s%s", code, err, stdout, stderr)
 	}
-	if d.Summary.Regressions != 15 {
-		t.Errorf("%d regressions, want the 15 controls", d.Summary.Regressions)
+	// Logging stopped: the fifteen monitoring controls, and the three of
+	// the trail's integrity that need a trail that is logging.
+	if d.Summary.Regressions != 18 {
+		t.Errorf("%d regressions, want the 15 monitoring controls, trail-multi-region-logging and trail-s3-object-reads and -writes", d.Summary.Regressions)
 	}
 	kinds := map[string]string{}
 	for _, v := range d.Verdicts {

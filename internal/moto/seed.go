@@ -46,6 +46,17 @@ type Account struct {
 	NoLogGroup     bool   // the trail delivers to no log group
 	FilterOn       string // put the filters on this log group instead of the trail's
 	NoSubscription bool   // nobody subscribes to the topic
+	// TrailIntegrity remediates the benchmark's logging section as well:
+	// log file validation, a KMS key of the trail's own, S3 object data
+	// events, and server access logging on the trail's bucket. Without it
+	// the trail has none of them (the bucket's Block Public Access is on
+	// either way). The No fields leave one part out.
+	TrailIntegrity  bool
+	NoValidation    bool // no log file validation
+	NoTrailKey      bool // log files encrypted with S3's keys, not a KMS key
+	NoDataEvents    bool // no S3 object-level data events
+	PublicBucket    bool // the bucket's ACL lets everyone read, Block Public Access off
+	NoAccessLogging bool // the bucket's server access is not logged
 	// TopicKey encrypts the topic: "aws-managed" with alias/aws/sns, "customer" with
 	// a customer managed key whose policy lets CloudWatch use it,
 	// "customer-account-only" with one whose policy names the account
@@ -95,12 +106,10 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 	bucket := "cloudtrail-" + c.Account
 	run := func(args ...string) (string, error) { return c.Run(ctx, args...) }
 
-	// The trail itself, multi-region and logging management events.
-	bucketArgs := []string{"s3api", "create-bucket", "--bucket", bucket}
-	if c.Region != "us-east-1" {
-		bucketArgs = append(bucketArgs, "--create-bucket-configuration", "LocationConstraint="+c.Region)
-	}
-	if _, err := run(bucketArgs...); err != nil {
+	// The trail itself, multi-region and logging management events, its
+	// log files validated, encrypted with a key of its own and kept in a
+	// private bucket whose server access is logged to another.
+	if err := c.trailBucket(ctx, bucket, a); err != nil {
 		return "", err
 	}
 	if _, err := run("logs", "create-log-group", "--log-group-name", LogGroup); err != nil {
@@ -119,6 +128,16 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 			"--cloud-watch-logs-log-group-arn", fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", c.Region, c.Account, LogGroup),
 			"--cloud-watch-logs-role-arn", RoleARN(c.Account, TrailRole))
 	}
+	if a.TrailIntegrity && !a.NoValidation {
+		create = append(create, "--enable-log-file-validation")
+	}
+	if a.TrailIntegrity && !a.NoTrailKey {
+		key, err := c.createKey(ctx, KeyPolicy(c.Account, CloudTrailKeyStatement(c.Account)))
+		if err != nil {
+			return "", err
+		}
+		create = append(create, "--kms-key-id", key)
+	}
 	if _, err := run(create...); err != nil {
 		return "", err
 	}
@@ -132,8 +151,11 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 		if a.WriteOnly {
 			rw = "WriteOnly"
 		}
-		if _, err := run("cloudtrail", "put-event-selectors", "--trail-name", a.Trail, "--event-selectors",
-			fmt.Sprintf(`[{"ReadWriteType":"%s","IncludeManagementEvents":true}]`, rw)); err != nil {
+		selectors := fmt.Sprintf(`[{"ReadWriteType":"%s","IncludeManagementEvents":true}]`, rw)
+		if a.TrailIntegrity && !a.NoDataEvents {
+			selectors = fmt.Sprintf(`[{"ReadWriteType":"%s","IncludeManagementEvents":true},{"ReadWriteType":"All","IncludeManagementEvents":false,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]`, rw)
+		}
+		if _, err := run("cloudtrail", "put-event-selectors", "--trail-name", a.Trail, "--event-selectors", selectors); err != nil {
 			return "", err
 		}
 	}
@@ -184,6 +206,51 @@ func (c *CLI) Remediate(ctx context.Context, a Account) (string, error) {
 	return topic.TopicArn, nil
 }
 
+// trailBucket makes the trail's bucket as the benchmark's logging section
+// leaves it: Block Public Access on, and server access logged to a bucket
+// of its own, which lets S3's logging service write.
+func (c *CLI) trailBucket(ctx context.Context, bucket string, a Account) error {
+	run := func(args ...string) (string, error) { return c.Run(ctx, args...) }
+	accessLogs := "s3-access-logs-" + c.Account
+	buckets := []string{bucket}
+	if a.TrailIntegrity && !a.NoAccessLogging {
+		buckets = append(buckets, accessLogs)
+	}
+	for _, b := range buckets {
+		args := []string{"s3api", "create-bucket", "--bucket", b}
+		if c.Region != "us-east-1" {
+			args = append(args, "--create-bucket-configuration", "LocationConstraint="+c.Region)
+		}
+		if _, err := run(args...); err != nil {
+			return err
+		}
+	}
+	if a.PublicBucket {
+		if _, err := run("s3api", "put-bucket-acl", "--bucket", bucket, "--acl", "public-read"); err != nil {
+			return err
+		}
+	} else if _, err := run("s3api", "put-public-access-block", "--bucket", bucket, "--public-access-block-configuration",
+		"BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"); err != nil {
+		return err
+	}
+	if !a.TrailIntegrity || a.NoAccessLogging {
+		return nil
+	}
+	if _, err := run("s3api", "put-bucket-policy", "--bucket", accessLogs, "--policy",
+		`{"Version":"2012-10-17","Statement":[{"Sid":"S3ServerAccessLogs","Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::`+accessLogs+`/*","Condition":{"StringEquals":{"aws:SourceAccount":"`+c.Account+`"}}}]}`); err != nil {
+		return err
+	}
+	_, err := run("s3api", "put-bucket-logging", "--bucket", bucket, "--bucket-logging-status",
+		`{"LoggingEnabled":{"TargetBucket":"`+accessLogs+`","TargetPrefix":"`+bucket+`/"}}`)
+	return err
+}
+
+// CloudTrailKeyStatement is the statement CloudTrail's guide asks a trail
+// key's policy to hold, for this account's trails.
+func CloudTrailKeyStatement(account string) string {
+	return `{"Sid":"AllowCloudTrailToEncryptLogs","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"kms:GenerateDataKey*","Resource":"*","Condition":{"StringLike":{"kms:EncryptionContext:aws:cloudtrail:arn":"arn:aws:cloudtrail:*:` + account + `:trail/*"}}}`
+}
+
 // KeyAlias names the customer managed key a seeded topic is encrypted
 // with.
 const KeyAlias = "alias/security-alerts"
@@ -202,6 +269,20 @@ func KeyPolicy(account string, extra ...string) string {
 	return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
 }
 
+// createKey makes a customer managed key with this policy and returns its
+// ARN.
+func (c *CLI) createKey(ctx context.Context, policy string) (string, error) {
+	out, err := c.Run(ctx, "kms", "create-key", "--policy", policy)
+	if err != nil {
+		return "", err
+	}
+	var key struct{ KeyMetadata struct{ Arn string } }
+	if err := json.Unmarshal([]byte(out), &key); err != nil || key.KeyMetadata.Arn == "" {
+		return "", fmt.Errorf("create-key answer %q: %v", out, err)
+	}
+	return key.KeyMetadata.Arn, nil
+}
+
 // encryptTopic sets the topic's KmsMasterKeyId as kind says (Account.TopicKey).
 func (c *CLI) encryptTopic(ctx context.Context, topic, kind string) error {
 	ref := ""
@@ -215,15 +296,11 @@ func (c *CLI) encryptTopic(ctx context.Context, topic, kind string) error {
 		if kind == "customer" {
 			policy = KeyPolicy(c.Account, CloudWatchKeyStatement(c.Account))
 		}
-		out, err := c.Run(ctx, "kms", "create-key", "--description", "security alerts topic", "--policy", policy)
+		key, err := c.createKey(ctx, policy)
 		if err != nil {
 			return err
 		}
-		var key struct{ KeyMetadata struct{ KeyId string } }
-		if err := json.Unmarshal([]byte(out), &key); err != nil {
-			return fmt.Errorf("create-key answer: %w", err)
-		}
-		if _, err := c.Run(ctx, "kms", "create-alias", "--alias-name", KeyAlias, "--target-key-id", key.KeyMetadata.KeyId); err != nil {
+		if _, err := c.Run(ctx, "kms", "create-alias", "--alias-name", KeyAlias, "--target-key-id", key); err != nil {
 			return err
 		}
 		ref = KeyAlias

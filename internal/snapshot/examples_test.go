@@ -25,6 +25,8 @@ const (
 	exTopic        = "arn:aws:sns:us-east-1:111122223333:security-alerts"
 	exSubscription = exTopic + ":6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c"
 	exKey          = "arn:aws:kms:us-east-1:111122223333:key/3f9c2b1a-5d4e-4a6f-9b8c-7d6e5f4a3b2c"
+	exTrailKey     = "arn:aws:kms:us-east-1:111122223333:key/8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968"
+	exBucket       = "audit-logs-111122223333"
 )
 
 // defaultTopicPolicy is the policy SNS gives a new topic: its owner's
@@ -92,7 +94,8 @@ func compliant() *Snapshot {
 						IncludeGlobalServiceEvents: true,
 						LogFileValidationEnabled:   true,
 						HasCustomEventSelectors:    true,
-						S3BucketName:               "audit-logs-111122223333",
+						S3BucketName:               exBucket,
+						KmsKeyId:                   exTrailKey,
 						CloudWatchLogsLogGroupArn:  "arn:aws:logs:us-east-1:111122223333:log-group:" + exLogGroup + ":*",
 						CloudWatchLogsRoleArn:      "arn:aws:iam::111122223333:role/CloudTrailToCloudWatchLogs",
 						GetTrailStatus: &TrailStatus{
@@ -101,8 +104,16 @@ func compliant() *Snapshot {
 							LatestCloudWatchLogsDeliveryTime: "2026-11-20T09:55:00Z",
 							StartLoggingTime:                 "2026-01-05T08:00:00Z",
 						},
-						GetEventSelectors: &EventSelectors{EventSelectors: []EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}},
+						GetEventSelectors: &EventSelectors{EventSelectors: []EventSelector{
+							{ReadWriteType: "All", IncludeManagementEvents: true},
+							{ReadWriteType: "All", DataResources: []DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3"}}}},
+						}},
 					}},
+					KMSKeys: []KMSKey{{Reference: exTrailKey, KeyMetadata: &KeyMetadata{
+						KeyId: "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968", Arn: exTrailKey, AWSAccountId: exAccount,
+						Enabled: true, KeyState: "Enabled", KeyManager: "CUSTOMER", KeyUsage: "ENCRYPT_DECRYPT", KeySpec: "SYMMETRIC_DEFAULT",
+						Description: "CloudTrail log files",
+					}}},
 					LogGroups:    []LogGroup{{LogGroupName: exLogGroup, MetricFilters: sectionFilters()}},
 					MetricAlarms: sectionAlarms(),
 					Topics: []Topic{{
@@ -128,9 +139,32 @@ func compliant() *Snapshot {
 				},
 				{Region: "eu-west-1"},
 			},
+			S3Buckets: []S3Bucket{{
+				Name: exBucket, Owned: true, Region: exRegion,
+				GetBucketAcl: &BucketAcl{
+					Owner:  &Grantee{ID: exCanonicalUser},
+					Grants: []Grant{{Grantee: Grantee{Type: "CanonicalUser", ID: exCanonicalUser}, Permission: "FULL_CONTROL"}},
+				},
+				GetBucketPolicyStatus: &BucketPolicyStatus{PolicyStatus: &PolicyStatus{IsPublic: false}},
+				GetPublicAccessBlock:  allBlocked(),
+				GetBucketLogging:      &BucketLogging{LoggingEnabled: &LoggingEnabled{TargetBucket: "s3-access-logs-111122223333", TargetPrefix: exBucket + "/"}},
+			}},
+			S3PublicAccessBlock: allBlocked(),
 		}},
 	}
 }
+
+// exCanonicalUser is the account's canonical user id, as S3 ACLs name it.
+const exCanonicalUser = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+
+func allBlocked() *PublicAccessBlockAnswer {
+	return &PublicAccessBlockAnswer{PublicAccessBlockConfiguration: &PublicAccessBlock{
+		BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true,
+	}}
+}
+
+// bucket is the trail's bucket as its owner read it.
+func bucket(s *Snapshot) *S3Bucket { return &s.Accounts[0].S3Buckets[0] }
 
 // The examples, by file name: what each changes in the compliant account.
 // Links of the trail break every control; the others break one.
@@ -267,6 +301,35 @@ var examples = map[string]func(s *Snapshot){
 		// A suspended account is not read at all: it is listed, never judged.
 		s.Skipped = []SkippedAccount{{AccountID: "777788889999", Name: "retired-sandbox", State: "SUSPENDED",
 			Reason: "the account is SUSPENDED in the organization; no role can be assumed in it"}}
+	},
+	"broken-trail-log-validation-off.json": func(s *Snapshot) {
+		trail(s).LogFileValidationEnabled = false
+	},
+	"broken-trail-bucket-public.json": func(s *Snapshot) {
+		// Block Public Access turned off, and the ACL left open to
+		// everyone: anyone can list and read the log files.
+		s.Accounts[0].S3PublicAccessBlock = &PublicAccessBlockAnswer{}
+		bucket(s).GetPublicAccessBlock = &PublicAccessBlockAnswer{}
+		bucket(s).GetBucketAcl.Grants = append(bucket(s).GetBucketAcl.Grants, Grant{
+			Grantee: Grantee{Type: "Group", URI: "http://acs.amazonaws.com/groups/global/AllUsers"}, Permission: "READ",
+		})
+	},
+	"error-trail-bucket-unreadable.json": func(s *Snapshot) {
+		// The audit role may not read the bucket's settings: whether it is
+		// public is not known, and is not taken as known.
+		b := bucket(s)
+		b.GetBucketAcl, b.GetBucketPolicyStatus, b.GetPublicAccessBlock, b.GetBucketLogging = nil, nil, nil, nil
+		s.Accounts[0].S3PublicAccessBlock = nil
+		for _, op := range []string{"GetBucketAcl", "GetBucketPolicyStatus", "GetPublicAccessBlock", "GetBucketLogging"} {
+			s.Accounts[0].Errors = append(s.Accounts[0].Errors, CallError{
+				Service: "s3", Operation: op, Region: exRegion, Resource: "arn:aws:s3:::" + exBucket,
+				ErrorCode: "AccessDenied", HTTPStatus: 403, Message: "Access Denied",
+			})
+		}
+		s.Accounts[0].Errors = append(s.Accounts[0].Errors, CallError{
+			Service: "s3control", Operation: "GetPublicAccessBlock", Region: exRegion,
+			ErrorCode: "AccessDenied", HTTPStatus: 403, Message: "Access Denied",
+		})
 	},
 	"error-alarms-unreadable.json": func(s *Snapshot) {
 		r := home(s)

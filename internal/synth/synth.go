@@ -108,10 +108,45 @@ func trail(acct, home, name, logGroup string) snapshot.Trail {
 		Name: name, TrailARN: fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", home, acct, name), HomeRegion: home,
 		IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, LogFileValidationEnabled: true, HasCustomEventSelectors: true,
 		S3BucketName:              "audit-logs-" + acct,
+		KmsKeyId:                  trailKey(acct, home),
 		CloudWatchLogsLogGroupArn: fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", home, acct, logGroup),
 		CloudWatchLogsRoleArn:     fmt.Sprintf("arn:aws:iam::%s:role/CloudTrailToCloudWatchLogs", acct),
 		GetTrailStatus:            &snapshot.TrailStatus{IsLogging: true, LatestDeliveryTime: "2026-11-20T09:55:00Z", LatestCloudWatchLogsDeliveryTime: "2026-11-20T09:55:00Z", StartLoggingTime: "2026-01-05T08:00:00Z"},
-		GetEventSelectors:         &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{{ReadWriteType: "All", IncludeManagementEvents: true}}},
+		GetEventSelectors: &snapshot.EventSelectors{EventSelectors: []snapshot.EventSelector{
+			{ReadWriteType: "All", IncludeManagementEvents: true},
+			{ReadWriteType: "All", DataResources: []snapshot.DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3"}}}},
+		}},
+	}
+}
+
+// trailKey is the KMS key an account's trails encrypt their log files
+// with, in its home region.
+func trailKey(acct, home string) string {
+	return fmt.Sprintf("arn:aws:kms:%s:%s:key/0a1b2c3d-4e5f-4a6b-8c7d-%s", home, acct, acct)
+}
+
+// integrity gives an account what the trail integrity family reads of
+// its trails' keys and buckets: the key, enabled, in its home region; the
+// bucket, its own, private and logging its access.
+func integrity(a *snapshot.Account, home string) {
+	blocked := &snapshot.PublicAccessBlockAnswer{PublicAccessBlockConfiguration: &snapshot.PublicAccessBlock{
+		BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true,
+	}}
+	bucket := "audit-logs-" + a.AccountID
+	a.S3Buckets = []snapshot.S3Bucket{{
+		Name: bucket, Owned: true, Region: home,
+		GetBucketAcl:         &snapshot.BucketAcl{Grants: []snapshot.Grant{{Grantee: snapshot.Grantee{Type: "CanonicalUser", ID: "owner-" + a.AccountID}, Permission: "FULL_CONTROL"}}},
+		GetPublicAccessBlock: blocked,
+		GetBucketLogging:     &snapshot.BucketLogging{LoggingEnabled: &snapshot.LoggingEnabled{TargetBucket: "s3-access-logs-" + a.AccountID, TargetPrefix: bucket + "/"}},
+	}}
+	a.S3PublicAccessBlock = blocked
+	key := trailKey(a.AccountID, home)
+	for i := range a.Regions {
+		if r := &a.Regions[i]; r.Region == home {
+			r.KMSKeys = append(r.KMSKeys, snapshot.KMSKey{Reference: key, KeyMetadata: &snapshot.KeyMetadata{
+				KeyId: key[len(key)-36:], Arn: key, AWSAccountId: a.AccountID, Enabled: true, KeyState: "Enabled", KeyManager: "CUSTOMER",
+			}})
+		}
 	}
 }
 
@@ -131,6 +166,7 @@ func account(id string, regions []string, home string, own snapshot.Trail, logGr
 		}
 		a.Regions = append(a.Regions, r)
 	}
+	integrity(&a, home)
 	return a
 }
 
@@ -204,6 +240,7 @@ func breakAccount(a *snapshot.Account, home, kind string) {
 		})
 	case "role-not-assumed":
 		a.Regions = []snapshot.Region{}
+		a.S3Buckets, a.S3PublicAccessBlock = nil, nil
 		a.CallerArn = ""
 		a.Errors = []snapshot.CallError{{
 			Service: "sts", Operation: "AssumeRole", ErrorCode: "AccessDenied", HTTPStatus: 403,

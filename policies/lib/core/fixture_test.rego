@@ -3,9 +3,12 @@
 # description: |
 #   One account as the benchmark's remediation leaves it, for the library's
 #   tests and every control's: a multi-region trail logging management
-#   events to a log group, a metric filter there, an alarm on its metric
-#   that notifies a topic with a confirmed subscription. Tests vary it in
-#   one place with object.union.
+#   events (and S3 object data events) to a log group, a metric filter
+#   there, an alarm on its metric that notifies a topic with a confirmed
+#   subscription; the trail validates its log files, encrypts them with a
+#   customer managed key, and delivers them to a private bucket of its own
+#   account whose server access is logged. Tests vary it in one place with
+#   object.union.
 package lib.core.fixture
 
 account_id := "111122223333"
@@ -16,15 +19,48 @@ log_group := "cloudtrail-logs"
 
 topic_arn := "arn:aws:sns:us-east-1:111122223333:alerts"
 
+bucket := "aws-cloudtrail-logs-111122223333"
+
+trail_key_arn := "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d"
+
 base_trail := {
 	"Name": "main",
 	"TrailARN": trail_arn,
 	"HomeRegion": "us-east-1",
 	"IsMultiRegionTrail": true,
 	"IsOrganizationTrail": false,
+	"IncludeGlobalServiceEvents": true,
+	"LogFileValidationEnabled": true,
+	"S3BucketName": bucket,
+	"KmsKeyId": trail_key_arn,
 	"CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:111122223333:log-group:cloudtrail-logs:*",
-	"GetTrailStatus": {"IsLogging": true},
-	"GetEventSelectors": {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": true}]},
+	"CloudWatchLogsRoleArn": "arn:aws:iam::111122223333:role/CloudTrail_CloudWatchLogs",
+	"GetTrailStatus": {"IsLogging": true, "LatestDeliveryTime": "2026-11-20T11:55:00Z", "LatestCloudWatchLogsDeliveryTime": "2026-11-20T11:56:00Z"},
+	"GetEventSelectors": {"EventSelectors": [{
+		"ReadWriteType": "All",
+		"IncludeManagementEvents": true,
+		"DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+	}]},
+}
+
+trail_key := {
+	"key_reference": trail_key_arn,
+	"KeyMetadata": {"KeyId": "0a1b2c3d-4e5f-4a7b-8c9d-0e1f2a3b4c5d", "Arn": trail_key_arn, "AWSAccountId": account_id, "Enabled": true, "KeyState": "Enabled", "KeyManager": "CUSTOMER"},
+}
+
+all_blocked := {"PublicAccessBlockConfiguration": {"BlockPublicAcls": true, "IgnorePublicAcls": true, "BlockPublicPolicy": true, "RestrictPublicBuckets": true}}
+
+# base_bucket is the trail's bucket as its owner reads it: only the owner
+# in its ACL, a policy AWS does not judge public, Block Public Access on,
+# and server access logged to another bucket.
+base_bucket := {
+	"Name": bucket,
+	"owned": true,
+	"Region": "us-east-1",
+	"GetBucketAcl": {"Owner": {"ID": "c0ffee"}, "Grants": [{"Grantee": {"Type": "CanonicalUser", "ID": "c0ffee"}, "Permission": "FULL_CONTROL"}]},
+	"GetBucketPolicyStatus": {"PolicyStatus": {"IsPublic": false}},
+	"GetPublicAccessBlock": all_blocked,
+	"GetBucketLogging": {"LoggingEnabled": {"TargetBucket": "s3-access-logs-111122223333", "TargetPrefix": "cloudtrail/"}},
 }
 
 filter(name, pattern) := {
@@ -84,6 +120,7 @@ region(filters) := {
 	"log_groups": [{"logGroupName": log_group, "metricFilters": filters}],
 	"metric_alarms": [alarm(mt.metricName) | some f in filters; some mt in f.metricTransformations],
 	"topics": [base_topic],
+	"kms_keys": [trail_key],
 }
 
 # with_pattern(pattern) is the account with one filter, named probe, with
@@ -96,7 +133,7 @@ snapshot(regions) := {
 	"format_version": 1,
 	"collected_at": "2026-11-20T12:00:00Z",
 	"account_id": account_id,
-	"accounts": [{"account_id": account_id, "regions": regions}],
+	"accounts": [{"account_id": account_id, "regions": regions, "s3_buckets": [base_bucket], "s3_public_access_block": all_blocked}],
 }
 
 failed(service, operation, resource, code) := {

@@ -57,7 +57,7 @@ errs_with(region, text) if {
 	contains(r.reason, text)
 }
 
-delivered(status) := with_trail({"GetTrailStatus": object.union({"IsLogging": true}, status)})
+delivered(status) := object.union(base_region, {"trails": [object.union(object.remove(fixture.base_trail, ["GetTrailStatus"]), {"GetTrailStatus": object.union({"IsLogging": true}, status)})]})
 
 without_log_group := object.union(base_region, {"trails": [object.remove(fixture.base_trail, ["CloudWatchLogsLogGroupArn"])]})
 

@@ -86,6 +86,7 @@ test_pass_organization_trail_in_owner_account if {
 	org_topic := "arn:aws:sns:us-east-1:999988887777:org-alerts"
 	r := monitoring.verdict(records.compile(probe.spec, "v7.0.0")) with input as {
 		"format_version": 1,
+		"collected_at": "2026-11-20T12:00:00Z",
 		"account_id": fixture.account_id,
 		"accounts": [
 			{"account_id": fixture.account_id, "regions": [{"region": "us-east-1", "trails": [member_view], "metric_alarms": []}]},

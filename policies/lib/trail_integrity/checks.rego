@@ -1,0 +1,174 @@
+# METADATA
+# title: trailwatch library, what the trail integrity family checks of one trail
+# description: |
+#   Each check judges one trail the account sees (a candidate of
+#   lib.core.trails) and gives a finding: {"status", "reason",
+#   "remediation"}, the reason a phrase about the trail ("it does not
+#   validate its log files"). A finding of PASS may carry a note.
+package lib.trail_integrity.checks
+
+import data.lib.core
+import data.lib.core.trails
+
+# finding(spec, candidate) is what spec.check says of one trail.
+finding(spec, candidate) := multi_region_logging(candidate) if {
+	spec.check == "multi_region_logging"
+} else := log_file_validation(candidate) if {
+	spec.check == "log_file_validation"
+} else := kms_encryption(candidate) if {
+	spec.check == "kms_encryption"
+} else := cloudwatch_logs(candidate) if {
+	spec.check == "cloudwatch_logs"
+} else := s3_data_events(candidate, spec.access) if {
+	spec.check == "s3_data_events"
+}
+
+# The checks a control's data may name, and those that judge the trail's
+# bucket instead (lib.trail_integrity.buckets).
+trail_checks := {"multi_region_logging", "log_file_validation", "kms_encryption", "cloudwatch_logs", "s3_data_events"}
+
+bucket_checks := {"bucket_not_public", "bucket_access_logging"}
+
+pass(reason) := {"status": "PASS", "reason": reason, "remediation": ""}
+
+fail(reason, remediation) := {"status": "FAIL", "reason": reason, "remediation": remediation}
+
+undecided(reason) := {"status": "ERROR", "reason": reason, "remediation": ""}
+
+# where(trail) is how a command names a trail: its home region and name.
+where(trail) := sprintf("--region %s --name %s", [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name)])
+
+# --- a multi-region trail that is logging management events ---
+
+# multi_region_logging(candidate): CIS's "CloudTrail is enabled in all
+# regions": multi-region, logging, recording management events read and
+# write; and, since a trail that cannot write its log files records
+# nothing, delivering them to its bucket.
+multi_region_logging(candidate) := fail("it is not multi-region", sprintf("aws cloudtrail update-trail %s --is-multi-region-trail", [where(candidate.trail)])) if {
+	not candidate.trail.IsMultiRegionTrail
+} else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
+	not trails.status(candidate)
+} else := fail("logging is stopped", sprintf("aws cloudtrail start-logging %s", [where(candidate.trail)])) if {
+	not trails.logging(candidate)
+} else := undecided(sprintf("its event selectors were not collected (%s)", [trails.selectors_failure(candidate)])) if {
+	not candidate.trail.GetEventSelectors
+} else := fail("it does not record management events, read and write", sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]' (this replaces the trail's selectors: keep its data events in the list)`, [core.shell_word(candidate.trail.HomeRegion), core.shell_word(candidate.trail.Name)])) if {
+	not trails.records_management_events(candidate.trail, [])
+} else := fail(problem.reason, problem.remediation) if {
+	problem := s3_delivery_problem(candidate.trail)
+} else := pass(sprintf("it is multi-region, logging, and records management events, read and write%s%s", [excluded_note(candidate.trail), s3_delivery_note(candidate.trail)]))
+
+excluded_note(trail) := sprintf(" (but not those of %s)", [concat(", ", sort(trails.excluded_sources(trail)))]) if {
+	count(trails.excluded_sources(trail)) > 0
+} else := ""
+
+# s3_delivery_problem(trail) is CloudTrail's own word (GetTrailStatus)
+# that it cannot write the trail's log files to its bucket: an error and
+# no delivery within the limit of lib/core/data.json before the snapshot
+# was collected. A KMS key or bucket policy that shuts CloudTrail out shows
+# here.
+s3_delivery_problem(trail) := {
+	"reason": sprintf("CloudTrail cannot deliver its log files to S3 bucket %s: %s%s", [object.get(trail, "S3BucketName", "(none)"), delivery_error, last_delivery(trail)]),
+	"remediation": sprintf("CloudTrail needs the bucket's policy to let cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (and, with a KMS key, the key's policy to let it kms:GenerateDataKey*): aws s3api get-bucket-policy --bucket %s", [core.shell_word(object.get(trail, "S3BucketName", "<bucket>"))]),
+} if {
+	delivery_error := object.get(trail.GetTrailStatus, "LatestDeliveryError", "")
+	delivery_error != ""
+	not delivered_recently(trail)
+}
+
+delivered_recently(trail) if {
+	last := object.get(trail.GetTrailStatus, "LatestDeliveryTime", "")
+	last != ""
+	time.parse_rfc3339_ns(core.collected_at) - time.parse_rfc3339_ns(last) <= time.parse_duration_ns(data.lib.core.cloudwatch_logs_max_age)
+}
+
+last_delivery(trail) := sprintf(" (its last delivery was at %s)", [last]) if {
+	last := object.get(trail.GetTrailStatus, "LatestDeliveryTime", "")
+	last != ""
+} else := " (it has never delivered)"
+
+s3_delivery_note(trail) := sprintf("; note: CloudTrail reports an error delivering its log files to S3: %s", [delivery_error]) if {
+	delivery_error := object.get(trail.GetTrailStatus, "LatestDeliveryError", "")
+	delivery_error != ""
+} else := ""
+
+# --- log file validation ---
+
+log_file_validation(candidate) := pass("it validates its log files (a signed digest file every hour)") if {
+	candidate.trail.LogFileValidationEnabled == true
+} else := fail("it does not validate its log files: a changed or deleted log file would go unnoticed", sprintf("aws cloudtrail update-trail %s --enable-log-file-validation", [where(candidate.trail)]))
+
+# --- encryption with a KMS key ---
+
+# kms_encryption(candidate): CIS asks for the trail's log files to be
+# encrypted with a KMS key (SSE-KMS). A key that is disabled or pending
+# deletion leaves CloudTrail unable to write them at all.
+kms_encryption(candidate) := fail("its log files are not encrypted with a KMS key (only with S3's own keys)", sprintf("aws cloudtrail update-trail %s --kms-key-id <key-arn> (the key's policy must let cloudtrail.amazonaws.com kms:GenerateDataKey* and the readers kms:Decrypt)", [where(candidate.trail)])) if {
+	object.get(candidate.trail, "KmsKeyId", "") == ""
+} else := fail(sprintf("its KMS key %s is %s: CloudTrail cannot encrypt with it, so it delivers no log files", [candidate.trail.KmsKeyId, key.KeyMetadata.KeyState]), sprintf("aws kms enable-key --region %s --key-id %s (or cancel its deletion: aws kms cancel-key-deletion)", [core.shell_word(core.arn(key.KeyMetadata.Arn).region), core.shell_word(key.KeyMetadata.Arn)])) if {
+	key := trail_key(candidate.trail)
+	key.KeyMetadata.KeyState != "Enabled"
+} else := pass(sprintf("its log files are encrypted with KMS key %s%s", [candidate.trail.KmsKeyId, key_note(candidate.trail)]))
+
+# trail_key(trail) is the record of the trail's key, read in the key's own
+# account and region.
+trail_key(trail) := key if {
+	ref := core.arn(trail.KmsKeyId)
+	some read in core.account(ref.account).regions
+	read.region == ref.region
+	some key in object.get(read, "kms_keys", [])
+	key.key_reference == trail.KmsKeyId
+	key.KeyMetadata
+}
+
+key_note(trail) := "" if {
+	trail_key(trail)
+} else := sprintf("; note: the key was not read (%s), so whether CloudTrail can use it is not known", [key_failure(trail)])
+
+key_failure(trail) := core.call_failure(ref.account, ref.region, "DescribeKey", trail.KmsKeyId) if {
+	ref := core.arn(trail.KmsKeyId)
+} else := "its KmsKeyId is not a key ARN"
+
+# --- delivery to CloudWatch Logs ---
+
+# cloudwatch_logs(candidate): CIS's "trails are integrated with CloudWatch
+# Logs": a log group named, and CloudTrail's last delivery there recent,
+# as CIS's audit asks; never having delivered fails.
+cloudwatch_logs(candidate) := fail("it delivers to no CloudWatch Logs log group", trails.attach_log_group(candidate.trail)) if {
+	object.get(candidate.trail, "CloudWatchLogsLogGroupArn", "") == ""
+} else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
+	not trails.status(candidate)
+} else := {"status": problem.status, "reason": problem.reason, "remediation": remediation} if {
+	problem := trails.cloudwatch_delivery_problem(candidate.trail)
+	remediation := {"FAIL": trails.repair_delivery(candidate.trail), "ERROR": ""}[problem.status]
+} else := fail("CloudTrail has never delivered its events to CloudWatch Logs", trails.repair_delivery(candidate.trail)) if {
+	object.get(candidate.trail.GetTrailStatus, "LatestCloudWatchLogsDeliveryTime", "") == ""
+} else := pass(sprintf("it delivers to log group %s, last at %s%s", [log_group_name(candidate.trail), candidate.trail.GetTrailStatus.LatestCloudWatchLogsDeliveryTime, trails.delivery_note(candidate.trail)]))
+
+log_group_name(trail) := trails.log_group_ref(trail).name if {
+	trails.log_group_ref(trail)
+} else := trail.CloudWatchLogsLogGroupArn
+
+# --- S3 object-level data events ---
+
+# s3_data_events(candidate, access): CIS's object-level logging for write
+# (or read) events: a multi-region trail that is logging records S3
+# object data events of every bucket for that access.
+s3_data_events(candidate, access) := fail("it is not multi-region", sprintf("aws cloudtrail update-trail %s --is-multi-region-trail", [where(candidate.trail)])) if {
+	not candidate.trail.IsMultiRegionTrail
+} else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
+	not trails.status(candidate)
+} else := fail("logging is stopped", sprintf("aws cloudtrail start-logging %s", [where(candidate.trail)])) if {
+	not trails.logging(candidate)
+} else := undecided(sprintf("its event selectors were not collected (%s)", [trails.selectors_failure(candidate)])) if {
+	not candidate.trail.GetEventSelectors
+} else := pass(sprintf("its %s records S3 object-level %s events of every bucket", [selector, access])) if {
+	selector := trails.s3_objects_everywhere(candidate.trail, access)
+} else := fail(sprintf("it records S3 object-level %s events of some buckets only", [access]), add_s3_objects(candidate.trail, access)) if {
+	trails.s3_objects_some(candidate.trail, access)
+} else := fail(sprintf("it records no S3 object-level %s events", [access]), add_s3_objects(candidate.trail, access))
+
+# add_s3_objects keeps management events, read and write, in a selector of
+# their own beside the data events: put-event-selectors replaces every
+# selector the trail has.
+add_s3_objects(trail, access) := sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true},{"ReadWriteType":"%s","IncludeManagementEvents":false,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]' (this replaces the trail's selectors: add any other data events it records)`, [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name), {"write": "WriteOnly", "read": "ReadOnly"}[access]])
