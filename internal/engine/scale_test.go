@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-		"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/trailwatch/trailwatch/internal/snapshot"
