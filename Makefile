@@ -6,7 +6,7 @@ BIN     := bin/trailwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: help build demo test test-go test-rego test-fuzz fmt report-inputs bench bench-hostile fuzz clean
+.PHONY: help build demo test test-setup test-go test-rego test-fuzz fmt report-inputs bench bench-hostile fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -17,7 +17,19 @@ build: ## build bin/trailwatch
 demo: build ## moto + the benchmark's remediation: collect, evaluate (PASS); stop logging; again (FAIL)
 	@$(GO) run ./internal/demo $(BIN)
 
-test: test-go test-rego test-fuzz ## everything CI runs
+test: test-setup test-go test-rego test-fuzz ## everything CI runs
+
+# What the tests check with, installed when missing: shellcheck (Debian's
+# package) for the scripts trailwatch remediate writes. moto, the aws CLI
+# and cfn-lint (which moto's CloudFormation brings) are on every machine
+# of this project; a test that needs one fails when it is missing.
+test-setup: ## install what the tests check with, when missing (Debian's shellcheck)
+	@command -v shellcheck >/dev/null || { \
+		echo "installing shellcheck (Debian's package)"; \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get install -y -q shellcheck >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q shellcheck >/dev/null; }; \
+	}
+	@command -v shellcheck >/dev/null || { echo "shellcheck is missing and could not be installed" >&2; exit 1; }
 
 # build and vet first: they compile every package once, and the tests that
 # build the binary or vet the tree then find it in the cache. On a machine

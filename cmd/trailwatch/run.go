@@ -87,6 +87,7 @@ func commands() []command {
 		{"collect", "read AWS accounts into a snapshot (read-only)", runCollect},
 		{"evaluate", "judge snapshots with the Rego policies, offline", runEvaluate},
 		{"diff", "what changed between two readings: verdicts, and the evidence that explains them", runDiff},
+		{"remediate", "write one reviewed fix per account for the FAILs of snapshots: a bash script or CloudFormation", runRemediate},
 		{"policy", "work with the policies: test, capabilities, list", runPolicy},
 		{"test-metric-filter", "try a filter pattern on log event messages, as aws logs test-metric-filter does", runTestMetricFilter},
 		{"version", "print the version", runVersion},

@@ -204,6 +204,31 @@ func run(ctx context.Context, bin string) error {
 	if err := trailwatch(ctx, bin, cli, 1, "diff", "--format", "markdown", tuesday, snap); err != nil {
 		return err
 	}
+
+	step("The fix for the account, written by trailwatch remediate, reviewed, then run with the aws CLI")
+	fixes := filepath.Join(dir, "fixes")
+	if err := trailwatch(ctx, bin, cli, 0, "remediate", "--waivers", waivers, "-o", fixes, snap); err != nil {
+		return err
+	}
+	script := filepath.Join(fixes, cli.Account+".sh")
+	fix, err := os.ReadFile(script)
+	if err != nil {
+		return err
+	}
+	fmt.Print(indent(string(fix)))
+	step("bash " + filepath.Base(script))
+	run := exec.CommandContext(ctx, "bash", script)
+	run.Env = append(cli.Env(), "AWS_ENDPOINT_URL="+srv.URL)
+	run.Stdout, run.Stderr = os.Stdout, os.Stdout
+	if err := run.Run(); err != nil {
+		return fmt.Errorf("bash %s: %w", script, err)
+	}
+	if err := collect("saturday.json"); err != nil {
+		return err
+	}
+	if err := trailwatch(ctx, bin, cli, 0, "evaluate", "--waivers", waivers, snap); err != nil {
+		return err
+	}
 	step("Stopping moto")
 	return nil
 }

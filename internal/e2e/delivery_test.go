@@ -74,10 +74,13 @@ func TestDeliveryScenarios(t *testing.T) {
 		reason  string
 		others  string // the status of every other control; "" for that of 4.5
 		except  map[string]string
+		// manual says why remediate's fix needs a manual step, so that
+		// it cannot be proven by running it; empty: proveFix runs it.
+		manual string
 	}{
-		{name: "topic encrypted with the AWS managed key", account: "110000000001", setup: moto.Account{TopicKey: "aws-managed"}, status: "FAIL",
+		{name: "topic encrypted with the AWS managed key", account: "110000000001", setup: moto.Account{TopicKey: "aws-managed"}, status: "FAIL", manual: "a customer managed key, with a policy, is the account's to make",
 			reason: "is encrypted with the AWS managed key alias/aws/sns, which CloudWatch cannot use"},
-		{name: "topic key whose policy shuts CloudWatch out", account: "110000000002", setup: moto.Account{TopicKey: "customer-account-only"}, status: "FAIL",
+		{name: "topic key whose policy shuts CloudWatch out", account: "110000000002", setup: moto.Account{TopicKey: "customer-account-only"}, status: "FAIL", manual: "trailwatch does not rewrite a key policy (TestKeyPolicyFixed applies the statement it gives)",
 			reason: "does not let CloudWatch use it (kms:Decrypt: no statement allows it; kms:GenerateDataKey: no statement allows it)"},
 		{name: "topic key that lets CloudWatch in", account: "110000000003", setup: moto.Account{TopicKey: "customer"}, status: "PASS", reason: "confirmed subscriptions that let it through: 1"},
 		{name: "topic key disabled", account: "110000000004", setup: moto.Account{TopicKey: "customer"}, status: "FAIL", reason: "is Disabled, so no alarm notification is delivered",
@@ -156,7 +159,8 @@ func TestDeliveryScenarios(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN(tt.account, "audit"), "--region", "us-east-1")
+			collectArgs := []string{"--role-arn", moto.RoleARN(tt.account, "audit"), "--region", "us-east-1"}
+			path, code, stderr := collect(t, admin, collectArgs...)
 			if code != 0 {
 				t.Fatalf("collect: exit %d\n%s", code, stderr)
 			}
@@ -180,6 +184,9 @@ func TestDeliveryScenarios(t *testing.T) {
 				if id != trail45 && o.Status != want {
 					t.Errorf("%s: %s %q, want %s", id, o.Status, o.Reason, want)
 				}
+			}
+			if tt.manual == "" && (tt.status == "FAIL" || tt.others == "FAIL" || len(tt.except) > 0) {
+				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: append(scenarioArgs(), tt.args...), family: "monitoring"}, path)
 			}
 		})
 	}

@@ -21,13 +21,18 @@ func TestTrailIntegrity(t *testing.T) {
 		after     func(ctx context.Context, c *moto.CLI) error
 		benchmark string            // the version whose controls include the one broken
 		fails     map[string]string // control -> what its reason says; none when every control passes
+		// fixed: trailwatch remediate's script mends every FAIL, proven
+		// on moto (proveFix). The others need a manual step: a key or
+		// a log bucket only the account can choose; or moto lacks the
+		// evidence (a public bucket's policy status).
+		fixed bool
 	}{
 		{name: "logging section remediated", account: "130000000001"},
-		{name: "log file validation off", account: "130000000002", setup: moto.Account{NoValidation: true},
+		{name: "log file validation off", account: "130000000002", setup: moto.Account{NoValidation: true}, fixed: true,
 			fails: map[string]string{"trail-log-file-validation": "trail management-events: it does not validate its log files"}},
 		{name: "no KMS key", account: "130000000003", setup: moto.Account{NoTrailKey: true},
 			fails: map[string]string{"trail-encrypted-with-kms": "trail management-events: its log files are not encrypted with a KMS key"}},
-		{name: "no S3 data events", account: "130000000004", setup: moto.Account{NoDataEvents: true},
+		{name: "no S3 data events", account: "130000000004", setup: moto.Account{NoDataEvents: true}, fixed: true,
 			fails: map[string]string{
 				"trail-s3-object-writes": "trail management-events: it records no S3 object-level write events",
 				"trail-s3-object-reads":  "trail management-events: it records no S3 object-level read events",
@@ -41,7 +46,7 @@ func TestTrailIntegrity(t *testing.T) {
 				// CloudWatch Logs, which v2.0.0's 3.4 asks for.
 				"trail-cloudwatch-logs-delivery": "CloudTrail has never delivered its events to CloudWatch Logs",
 			}},
-		{name: "trail key disabled", account: "130000000007",
+		{name: "trail key disabled", account: "130000000007", fixed: true,
 			fails: map[string]string{"trail-encrypted-with-kms": "is Disabled: CloudTrail cannot encrypt with it, so it delivers no log files"},
 			after: func(ctx context.Context, c *moto.CLI) error {
 				out, err := c.Run(ctx, "cloudtrail", "describe-trails", "--query", "trailList[0].KmsKeyId", "--output", "text")
@@ -65,18 +70,19 @@ func TestTrailIntegrity(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			path, code, stderr := collect(t, admin, "--role-arn", moto.RoleARN(tt.account, "audit"), "--region", "us-east-1")
+			collectArgs := []string{"--role-arn", moto.RoleARN(tt.account, "audit"), "--region", "us-east-1"}
+			path, code, stderr := collect(t, admin, collectArgs...)
 			// moto answers GetBucketPolicyStatus without IsPublic: a bucket
 			// whose Block Public Access does not make its policy moot has
 			// that call recorded as failed.
 			if wantCode := map[bool]int{false: 0, true: 1}[tt.setup.PublicBucket]; code != wantCode {
 				t.Fatalf("collect: exit %d, want %d\n%s", code, wantCode, stderr)
 			}
-			args := []string{path}
+			var selection []string
 			if tt.benchmark != "" {
-				args = append([]string{"--benchmark", tt.benchmark}, args...)
+				selection = []string{"--benchmark", tt.benchmark}
 			}
-			_, results := evaluateFamily(t, "trail_integrity", args...)
+			_, results := evaluateFamily(t, "trail_integrity", append(selection, path)...)
 			got := results[tt.account]
 			if len(got) == 0 {
 				t.Fatalf("no results for %s: %v", tt.account, results)
@@ -94,6 +100,9 @@ func TestTrailIntegrity(t *testing.T) {
 				if _, ok := got[id]; !ok {
 					t.Errorf("no result for %s: %v", id, got)
 				}
+			}
+			if tt.fixed {
+				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: selection, family: "trail_integrity"}, path)
 			}
 		})
 	}

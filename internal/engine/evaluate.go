@@ -35,6 +35,10 @@ type Selection struct {
 	// NoReuse judges every account, even those whose evidence is the same
 	// as another's up to their id (see org.go).
 	NoReuse bool
+	// Fixes keeps each FAIL's fix, the steps its policy gives
+	// (report.Step), for trailwatch remediate; a report does not need
+	// them.
+	Fixes bool
 }
 
 // SelectionError is a --control or --benchmark that the policies do not
@@ -54,6 +58,7 @@ type Evaluator struct {
 	cache     *runCache
 	parallel  int
 	reuse     bool
+	fixes     bool
 }
 
 // AllControls are every control the policies define, applied or not.
@@ -74,7 +79,7 @@ func (e *Evaluator) Strict() bool { return e.strict }
 // controls share what they have in common: the chain from each trail to
 // its alarms and topics is worked out once per account.
 func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, error) {
-	e := &Evaluator{policies: p, cache: p.memo, strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse}
+	e := &Evaluator{policies: p, cache: p.memo, strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse, fixes: sel.Fixes}
 	if err := e.selectBenchmark(sel.Benchmark); err != nil {
 		return nil, err
 	}
@@ -285,9 +290,21 @@ func (e *Evaluator) result(c Control, answer any, account string) (report.Result
 			Resources: []report.Resource{report.AccountResource(account)},
 		}, nil
 	}
-	var r report.Result
-	if err := toJSON(values[0], &r); err != nil {
+	var answered struct {
+		report.Result
+		Fix []report.Step `json:"fix"`
+	}
+	if err := toJSON(values[0], &answered); err != nil {
 		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s: %s is not a result object: %v", c.Location, c.ID, ResultRule, err)}}
+	}
+	r := answered.Result
+	if e.fixes && r.Status == report.Fail {
+		r.Fix = answered.Fix
+		for i, step := range r.Fix {
+			if err := step.Check(); err != nil {
+				return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s: fix step %d: %v", c.Location, c.ID, i+1, err)}}
+			}
+		}
 	}
 	switch {
 	case !r.Status.Valid():

@@ -207,6 +207,22 @@ func (c *CLI) Run(ctx context.Context, args ...string) (string, error) {
 	return out, nil
 }
 
+// RunRaw runs one aws command as a program would: its standard output,
+// standard error and exit code (255 when it could not run at all).
+func (c *CLI) RunRaw(ctx context.Context, args ...string) (stdout, stderr string, code int) {
+	full := append([]string{"--endpoint-url", c.Endpoint}, args...)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.driver == nil {
+		c.driver = startDriver(c.Env())
+	}
+	out, errText, code, err := c.driver.run(ctx, full)
+	if err != nil {
+		return "", err.Error() + "\n", 255
+	}
+	return out, errText, code
+}
+
 // Close ends the CLI's command driver, if one was started.
 func (c *CLI) Close() {
 	c.mu.Lock()

@@ -57,6 +57,9 @@ type Result struct {
 	Waiver *Waiver `json:"waiver,omitempty"`
 	// Was is a WAIVED result's status before the waiver: FAIL or ERROR.
 	Was Status `json:"was,omitempty"`
+	// Fix is a FAIL's fix as steps, kept only when asked for
+	// (engine.Selection.Fixes): no report shows it.
+	Fix []Step `json:"-"`
 }
 
 // Waiver is an accepted exception, as a waivers file gives it.

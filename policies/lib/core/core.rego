@@ -149,6 +149,83 @@ alarm_id(chain) := chain.alarm_arn if {
 	object.get(chain, "alarm_arn", "") != ""
 } else := chain.alarm
 
+# --- fixes ---
+
+# A fix is a list of steps, data rather than shell text: evaluate shows
+# each step as a command line (fix_text), and trailwatch remediate quotes
+# the same steps for bash or writes them as CloudFormation.
+#
+# call(service, operation, region, args) is one AWS CLI call. args are
+# [option, value] pairs, or [option] for a flag, in the order given; every
+# value is a string (a JSON document is given as its text).
+call(service, operation, region, args) := {"service": service, "operation": operation, "region": region, "args": args}
+
+# creates(step, code) is a call that creates something, and fails with
+# the error code when it exists already: a script runs it once, and a
+# second run goes on.
+creates(step, code) := object.union(step, {"exists": code})
+
+# replaces(step, name) is a call that changes a resource that exists (a
+# filter or an alarm put again under its own name): CloudFormation cannot
+# take over a resource it did not create, so a template lists the step.
+replaces(step, name) := object.union(step, {"replaces": name})
+
+# unless(step, check, query, value) is a step taken only when a read-only
+# call, check (lib.core.call), does not answer value to the JMESPath
+# query (as aws --output text prints it): what is already so is not done
+# again, as when a trail that logs is started again and its
+# StartLoggingTime moves.
+unless(step, check, query, value) := object.union(step, {"unless": object.union(check, {"query": query, "equals": value})})
+
+# subscribe(topic_arn) subscribes a person to a topic: the endpoint is the
+# user's (remediate --notify), and they must confirm the subscription.
+subscribe(topic_arn) := {
+	"service": "sns",
+	"operation": "subscribe",
+	"region": arn(topic_arn).region,
+	"args": [["--topic-arn", topic_arn], ["--protocol", "email"], ["--notification-endpoint", "<address>"]],
+	"notify": true,
+}
+
+# enable_key(key) enables a KMS key (a record of kms_keys), cancelling
+# its deletion first when it is pending.
+enable_key(key) := [
+	creates(call("kms", "cancel-key-deletion", region, [["--key-id", key.KeyMetadata.KeyId]]), "KMSInvalidStateException"),
+	call("kms", "enable-key", region, [["--key-id", key.KeyMetadata.KeyId]]),
+] if {
+	key.KeyMetadata.KeyState == "PendingDeletion"
+	region := arn(key.KeyMetadata.Arn).region
+} else := [call("kms", "enable-key", arn(key.KeyMetadata.Arn).region, [["--key-id", key.KeyMetadata.KeyId]])]
+
+# manual(text) is a step trailwatch does not take for the user: a value
+# only they know, or a policy it would have to rewrite whole. remediate
+# lists it, with its reason, and fixes the rest.
+manual(text) := {"manual": text}
+
+# command(step) is a step as a command line to copy and paste.
+command(step) := step.manual if {
+	step.manual
+} else := concat("", [line, ", then confirm the subscription"]) if {
+	step.notify
+	line := call_line(step)
+} else := call_line(step)
+
+call_line(step) := concat(" ", array.concat(
+	["aws", step.service, step.operation, "--region", shell_word(step.region)],
+	[concat(" ", array.concat([arg[0]], [shell_word(value) | some value in array.slice(arg, 1, count(arg))])) | some arg in step.args],
+))
+
+# fix_text(steps) is a fix as evaluate shows it: a command line a step.
+fix_text(steps) := concat("\n", [command(step) | some step in steps])
+
+# steps(fix) are the steps of a fix given as steps, as a manual text, or
+# as "" (nothing to do).
+steps(fix) := fix if {
+	is_array(fix)
+} else := [] if {
+	fix == ""
+} else := [manual(fix)]
+
 # --- words for a person ---
 
 # shell_word(text) is text as one word of a shell command line, for the

@@ -45,3 +45,21 @@ test_control_path_and_framework_ids if {
 	core.framework_id(chain, "security_hub") == "CloudWatch.5"
 	core.framework_id(chain, "cis") == ""
 }
+
+# A fix is steps: evaluate shows each as one command line, every value a
+# shell word, a flag bare, several values after one option.
+test_command_of_a_call if {
+	step := core.call("cloudwatch", "put-metric-alarm", "eu-west-1", [["--alarm-name", "x; rm -rf /"], ["--actions-enabled"], ["--alarm-actions", "arn:a", "arn:b"]])
+	core.command(step) == "aws cloudwatch put-metric-alarm --region eu-west-1 --alarm-name 'x; rm -rf /' --actions-enabled --alarm-actions arn:a arn:b"
+}
+
+test_command_of_a_subscription_and_a_manual_step if {
+	core.command(core.subscribe("arn:aws:sns:us-east-1:111122223333:alerts")) == "aws sns subscribe --region us-east-1 --topic-arn arn:aws:sns:us-east-1:111122223333:alerts --protocol email --notification-endpoint '<address>', then confirm the subscription"
+	core.command(core.manual("ask the key's owner")) == "ask the key's owner"
+}
+
+test_steps_of_a_fix if {
+	core.steps("") == []
+	core.steps("edit the policy") == [{"manual": "edit the policy"}]
+	core.steps([core.call("sns", "create-topic", "us-east-1", [["--name", "a"]])]) == [{"service": "sns", "operation": "create-topic", "region": "us-east-1", "args": [["--name", "a"]]}]
+}

@@ -264,4 +264,52 @@ role_name(trail) := name if {
 	name := parts[count(parts) - 1]
 } else := "<role-name>"
 
-attach_log_group(trail) := sprintf("aws cloudtrail update-trail --region %s --name %s --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>", [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name)])
+# --- the steps that mend a trail (lib.core.call) ---
+
+trail_call(trail, operation, args) := core.call("cloudtrail", operation, trail.HomeRegion, array.concat([["--name", trail.Name]], args))
+
+make_multi_region(trail) := [trail_call(trail, "update-trail", [["--is-multi-region-trail"]])]
+
+start_logging(trail) := [core.unless(trail_call(trail, "start-logging", []), trail_call(trail, "get-trail-status", []), "IsLogging", "True")]
+
+enable_log_file_validation(trail) := [trail_call(trail, "update-trail", [["--enable-log-file-validation"]])]
+
+# record_management_events(trail) has the trail record management events,
+# read and write, beside the data events it records (its S3 object data
+# events are kept).
+record_management_events(trail) := [core.call("cloudtrail", "put-event-selectors", trail.HomeRegion, [
+	["--trail-name", trail.Name],
+	["--event-selectors", json.marshal(array.concat([{"ReadWriteType": "All", "IncludeManagementEvents": true}], kept_data_selectors(trail)))],
+])]
+
+# kept_data_selectors(trail) are the trail's basic selectors for data
+# events, without their management events part.
+kept_data_selectors(trail) := [object.union(selector, {"IncludeManagementEvents": false}) |
+	some selector in object.get(trail.GetEventSelectors, "EventSelectors", [])
+	count(object.get(selector, "DataResources", [])) > 0
+]
+
+# attach_log_group(trail) gives a trail without one a log group and the
+# role CloudTrail writes to it with, as the benchmark's remediation does:
+# the group (named after the trail, in its home region), a role that
+# trusts cloudtrail.amazonaws.com and may create streams and put events
+# there, then the trail pointed at both. Each creation goes on if the
+# thing exists already.
+attach_log_group(trail) := [
+	core.creates(core.call("logs", "create-log-group", trail.HomeRegion, [["--log-group-name", group]]), "ResourceAlreadyExistsException"),
+	core.creates(core.call("iam", "create-role", trail.HomeRegion, [["--role-name", role], ["--assume-role-policy-document", json.marshal(delivery_trust)]]), "EntityAlreadyExists"),
+	core.call("iam", "put-role-policy", trail.HomeRegion, [["--role-name", role], ["--policy-name", "cloudtrail-to-cloudwatch-logs"], ["--policy-document", json.marshal(delivery_permissions(group_arn))]]),
+	trail_call(trail, "update-trail", [["--cloud-watch-logs-log-group-arn", group_arn], ["--cloud-watch-logs-role-arn", sprintf("arn:%s:iam::%s:role/%s", [parsed.partition, parsed.account, role])]]),
+] if {
+	parsed := core.arn(trail.TrailARN)
+	group := new_log_group(trail)
+	role := "CloudTrail_CloudWatchLogs_Role"
+	group_arn := sprintf("arn:%s:logs:%s:%s:log-group:%s:*", [parsed.partition, trail.HomeRegion, parsed.account, group])
+}
+
+# new_log_group(trail) is the log group attach_log_group creates.
+new_log_group(trail) := sprintf("aws-cloudtrail-logs-%s", [trail.Name])
+
+delivery_trust := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+delivery_permissions(group_arn) := {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": group_arn}]}

@@ -1,5 +1,6 @@
 package lib.monitoring.alarms_test
 
+import data.lib.core
 import data.lib.core.fixture
 import data.lib.monitoring.probe
 import data.lib.monitoring.remediation
@@ -15,7 +16,7 @@ test_fail_threshold_above_one_event if probe.fails_with(probe.with_alarm({"Thres
 test_fail_metric_value_zero if {
 	region := probe.with_metric({"metricValue": "0"})
 	probe.fails_with(region, "filter probe publishes 0 for each event (metricValue 0), so one event makes the Sum 0")
-	startswith(probe.result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern")
+	startswith(probe.result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations '[{\"metricName\":\"probe\",\"metricNamespace\":\"CISBenchmark\",\"metricValue\":\"1\"}]' --filter-pattern")
 }
 
 # A filter name or pattern from the snapshot goes into the fix as one
@@ -24,7 +25,7 @@ test_remediation_quotes_names if {
 	f := fixture.filter("probe; touch /tmp/pwned", probe.probe_pattern)
 	region := object.union(probe.base_region, {"log_groups": [{"logGroupName": fixture.log_group, "metricFilters": [f]}]})
 	contains(probe.result_for(region).remediation, "--alarm-name 'probe; touch /tmp/pwned' --metric-name 'probe; touch /tmp/pwned' --namespace")
-	remediation.put_filter({"region": "us-east-1", "name": "lg"}, "n", {"metricName": "m", "metricNamespace": "ns"}, `{ $.userIdentity.userName = "it's" }`) == `aws logs put-metric-filter --region us-east-1 --log-group-name lg --filter-name n --metric-transformations metricName=m,metricNamespace=ns,metricValue=1 --filter-pattern '{ $.userIdentity.userName = "it'\''s" }'`
+	core.command(remediation.put_filter({"region": "us-east-1", "name": "lg"}, "n", {"metricName": "m", "metricNamespace": "ns"}, `{ $.userIdentity.userName = "it's" }`)) == `aws logs put-metric-filter --region us-east-1 --log-group-name lg --filter-name n --metric-transformations '[{"metricName":"m","metricNamespace":"ns","metricValue":"1"}]' --filter-pattern '{ $.userIdentity.userName = "it'\''s" }'`
 }
 
 test_fail_metric_value_from_the_event if probe.fails_with(probe.with_metric({"metricValue": "$.requestParameters.count"}), `filter probe publishes "$.requestParameters.count" for each event, not a number`)
@@ -126,7 +127,7 @@ test_fail_alarm_pinned_to_one_dimension_value if {
 	region := probe.with_dimensions(["StopLogging"])
 	probe.fails_with(region, `filter probe publishes metric CISBenchmark/probe with dimensions {"EventName":"$.eventName"}, one metric per value, and its alarms watch only EventName=StopLogging (alarm probe-StopLogging): misses DeleteTrail`)
 	r := probe.result_for(region)
-	contains(r.remediation, "--metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern")
+	contains(r.remediation, "--metric-transformations '[{\"metricName\":\"probe\",\"metricNamespace\":\"CISBenchmark\",\"metricValue\":\"1\"}]' --filter-pattern")
 }
 
 test_pass_one_alarm_per_dimension_value if probe.passes(probe.with_dimensions(["StopLogging", "DeleteTrail"]))

@@ -54,12 +54,12 @@ statement(account) := {
 }
 
 # problem(topic, alarm_arn) says why the topic's key keeps the alarm's
-# notification out: {"status", "reason", "remediation"}; undefined when
+# notification out: {"status", "reason", "fix"}; undefined when
 # the topic is not encrypted or the key lets CloudWatch in.
 problem(topic, alarm_arn) := {
 	"status": "FAIL",
 	"reason": sprintf("topic %s is encrypted with the AWS managed key %s, which CloudWatch cannot use (its policy cannot be changed), so no alarm notification is delivered", [topic.TopicArn, ref]),
-	"remediation": use_customer_key(topic, core.arn(alarm_arn).account),
+	"fix": use_customer_key(topic, core.arn(alarm_arn).account),
 } if {
 	ref := reference(topic)
 	managed_alias(ref)
@@ -76,44 +76,44 @@ problem(topic, alarm_arn) := {
 unread(topic, ref) := {
 	"status": "FAIL",
 	"reason": sprintf("topic %s is encrypted with KMS key %s, which does not exist, so no alarm notification is delivered", [topic.TopicArn, ref]),
-	"remediation": use_customer_key(topic, core.arn(topic.TopicArn).account),
+	"fix": use_customer_key(topic, core.arn(topic.TopicArn).account),
 } if {
 	where := home(topic, ref)
 	some failure in core.failures(where.account, where.region, "DescribeKey", ref)
 	failure.error_code in {"NotFoundException", "NotFound"}
-} else := {"status": "ERROR", "reason": sprintf("the KMS key %s of topic %s could not be read (%s)", [ref, topic.TopicArn, core.describe_failure(found[0])]), "remediation": ""} if {
+} else := {"status": "ERROR", "reason": sprintf("the KMS key %s of topic %s could not be read (%s)", [ref, topic.TopicArn, core.describe_failure(found[0])]), "fix": ""} if {
 	where := home(topic, ref)
 	found := core.failures(where.account, where.region, "DescribeKey", ref)
 	count(found) > 0
-} else := {"status": "ERROR", "reason": sprintf("the KMS key %s of topic %s is in account %s, which this snapshot does not hold; collect that account too", [ref, topic.TopicArn, where.account]), "remediation": ""} if {
+} else := {"status": "ERROR", "reason": sprintf("the KMS key %s of topic %s is in account %s, which this snapshot does not hold; collect that account too", [ref, topic.TopicArn, where.account]), "fix": ""} if {
 	where := home(topic, ref)
 	not core.account(where.account)
-} else := {"status": "ERROR", "reason": sprintf("the KMS key %s of topic %s was not collected", [ref, topic.TopicArn]), "remediation": ""}
+} else := {"status": "ERROR", "reason": sprintf("the KMS key %s of topic %s was not collected", [ref, topic.TopicArn]), "fix": ""}
 
 key_problem(topic, ref, key, alarm_arn) := {
 	"status": "ERROR",
 	"reason": sprintf("the KMS key %s of topic %s could not be described (%s)", [ref, topic.TopicArn, core.call_failure(where.account, where.region, "DescribeKey", ref)]),
-	"remediation": "",
+	"fix": "",
 } if {
 	where := home(topic, ref)
 	not key.KeyMetadata
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("topic %s is encrypted with %s, an AWS managed key, which CloudWatch cannot use (its policy cannot be changed), so no alarm notification is delivered", [topic.TopicArn, key.KeyMetadata.Arn]),
-	"remediation": use_customer_key(topic, core.arn(alarm_arn).account),
+	"fix": use_customer_key(topic, core.arn(alarm_arn).account),
 } if {
 	key.KeyMetadata.KeyManager == "AWS"
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("the KMS key %s of topic %s is %s, so no alarm notification is delivered", [key.KeyMetadata.Arn, topic.TopicArn, key.KeyMetadata.KeyState]),
-	"remediation": enable(key, where.region),
+	"fix": core.enable_key(key),
 } if {
 	where := home(topic, ref)
 	key.KeyMetadata.KeyState != "Enabled"
 } else := {
 	"status": "ERROR",
 	"reason": sprintf("the policy of KMS key %s of topic %s could not be read (%s)", [key.KeyMetadata.Arn, topic.TopicArn, core.call_failure(where.account, where.region, "GetKeyPolicy", ref)]),
-	"remediation": "",
+	"fix": "",
 } if {
 	where := home(topic, ref)
 	not is_string(object.get(key, "Policy", null))
@@ -125,14 +125,14 @@ key_problem(topic, ref, key, alarm_arn) := {
 policy_problem(topic, key, alarm_arn) := {
 	"status": "ERROR",
 	"reason": sprintf("trailwatch cannot tell whether the policy of KMS key %s lets CloudWatch use it for topic %s: %s", [key.KeyMetadata.Arn, topic.TopicArn, decision.reason]),
-	"remediation": "",
+	"fix": "",
 } if {
 	some decision in decisions(key, alarm_arn)
 	decision.effect in {"unknown", "invalid"}
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("the policy of KMS key %s does not let CloudWatch use it (%s), so the encrypted topic %s takes no alarm notification", [key.KeyMetadata.Arn, concat("; ", denials), topic.TopicArn]),
-	"remediation": add_statement(key, core.arn(alarm_arn).account, home(topic, key.key_reference).region),
+	"fix": add_statement(key, core.arn(alarm_arn).account, home(topic, key.key_reference).region),
 } if {
 	denials := [sprintf("%s: %s", [action, why(decision)]) |
 		some action, decision in decisions_by_action(key, alarm_arn)
@@ -157,13 +157,6 @@ decisions_by_action(key, alarm_arn) := {action: iam.decision(key.Policy, {
 why(decision) := sprintf("denied by %s", [decision.statement]) if decision.effect == "deny"
 
 else := "no statement allows it"
-
-enable(key, region) := concat("\n", [
-	sprintf("aws kms cancel-key-deletion --region %s --key-id %s", [core.shell_word(region), core.shell_word(key.KeyMetadata.KeyId)]),
-	sprintf("aws kms enable-key --region %s --key-id %s", [core.shell_word(region), core.shell_word(key.KeyMetadata.KeyId)]),
-]) if {
-	key.KeyMetadata.KeyState == "PendingDeletion"
-} else := sprintf("aws kms enable-key --region %s --key-id %s", [core.shell_word(region), core.shell_word(key.KeyMetadata.KeyId)])
 
 # add_statement: the statement to add to the key's policy, and how (the
 # policy is read, changed by a person, and written back whole: trailwatch

@@ -9,6 +9,8 @@
 #   that someone is subscribed to. A broken link says how far a path got.
 package lib.monitoring.links
 
+import data.lib.core
+
 # rank orders the links: the break with the highest rank got furthest.
 rank := {
 	"multi_region": 1,
@@ -24,22 +26,25 @@ rank := {
 	"subscription": 11,
 }
 
-# broken(link, status, trail, reason, remediation) is a broken link of the
-# path through a trail.
-broken(link, status, trail, reason, remediation) := {
+# broken(link, status, trail, reason, fix) is a broken link of the path
+# through a trail; fix is its steps (lib.core.call), a manual text, or "".
+broken(link, status, trail, reason, fix) := {
 	"rank": rank[link],
 	"link": link,
 	"status": status,
 	"trail": trail.TrailARN,
 	"trail_name": trail.Name,
 	"reason": reason,
-	"remediation": remediation,
+	"remediation": core.fix_text(steps),
+	"fix": steps,
+} if {
+	steps := [object.union({"mends": link}, step) | some step in core.steps(fix)]
 }
 
 # past(link, status, reason, remediation) is a broken link past the log
 # group, where no trail is known yet: it is worked out once per metric and
 # given its trail when a path reaches it.
-past(link, status, reason, remediation) := broken(link, status, {"TrailARN": "", "Name": ""}, reason, remediation)
+past(link, status, reason, fix) := broken(link, status, {"TrailARN": "", "Name": ""}, reason, fix)
 
 # representative(links) keeps of some broken links those that matter to a
 # verdict: the furthest along the chain and those for want of evidence,

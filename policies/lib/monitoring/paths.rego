@@ -69,7 +69,7 @@ find_log_group(group) := found[0] if {
 	count(found) > 0
 }
 
-log_group_break(candidate, group) := links.broken("log_group", "FAIL", candidate.trail, sprintf("its log group %s does not exist in account %s, %s", [group.name, group.account, group.region]), sprintf("aws logs create-log-group --region %s --log-group-name %s", [core.shell_word(group.region), core.shell_word(group.name)])) if {
+log_group_break(candidate, group) := links.broken("log_group", "FAIL", candidate.trail, sprintf("its log group %s does not exist in account %s, %s", [group.name, group.account, group.region]), [core.creates(core.call("logs", "create-log-group", group.region, [["--log-group-name", group.name]]), "ResourceAlreadyExistsException")]) if {
 	some failure in core.failures(group.account, group.region, "DescribeMetricFilters", group.name)
 	failure.error_code == "ResourceNotFoundException"
 } else := links.broken("log_group", "ERROR", candidate.trail, sprintf("the metric filters of its log group %s could not be read (%s)", [group.name, core.describe_failure(found[0])]), "") if {
@@ -108,8 +108,26 @@ fill(link, candidate, filter) := object.union(link, {
 	"trail": candidate.trail.TrailARN,
 	"trail_name": candidate.trail.Name,
 	"reason": replace(link.reason, filter_name, filter.filterName),
-	"remediation": replace(replace(link.remediation, core.shell_word(filter_name), core.shell_word(filter.filterName)), core.shell_word(filter_pattern), core.shell_word(filter.filterPattern)),
-})
+	"remediation": core.fix_text(fix),
+	"fix": fix,
+}) if {
+	fix := [fill_step(step, filter) | some step in link.fix]
+}
+
+fill_step(step, filter) := object.union(step, {
+	"args": [[fill_value(value, filter) | some value in arg] | some arg in step.args],
+	"replaces": fill_value(step.replaces, filter),
+}) if {
+	step.replaces
+} else := object.union(step, {"args": [[fill_value(value, filter) | some value in arg] | some arg in step.args]}) if {
+	step.args
+} else := step
+
+fill_value(value, filter) := filter.filterName if {
+	value == filter_name
+} else := filter.filterPattern if {
+	value == filter_pattern
+} else := value
 
 # outcome(group, metric) is what lies past a metric a filter publishes: the
 # complete chains (an alarm that one event makes fire, its actions
@@ -157,7 +175,7 @@ complete_chains(group, firing) := [chain |
 ]
 
 # alarm_breaks(group, alarm) are the breaks past one alarm on the metric.
-alarm_breaks(group, alarm) := {links.past("alarm_actions", "FAIL", sprintf("alarm %s has its actions disabled", [alarm.AlarmName]), sprintf("aws cloudwatch enable-alarm-actions --region %s --alarm-names %s", [core.shell_word(group.region), core.shell_word(alarm.AlarmName)]))} if {
+alarm_breaks(group, alarm) := {links.past("alarm_actions", "FAIL", sprintf("alarm %s has its actions disabled", [alarm.AlarmName]), [core.call("cloudwatch", "enable-alarm-actions", group.region, [["--alarm-names", alarm.AlarmName]])])} if {
 	not alarm.ActionsEnabled
 } else := {links.past("topic", "FAIL", sprintf("alarm %s notifies no SNS topic", [alarm.AlarmName]), remediation.notify(group, alarm.AlarmName, remediation.alarm_metric(alarm)))} if {
 	count(alarms.sns_actions(alarm)) == 0
@@ -168,7 +186,7 @@ alarm_breaks(group, alarm) := {links.past("alarm_actions", "FAIL", sprintf("alar
 
 topic_break(group, alarm, arn) := topics.missing(arn, alarm, {"TrailARN": "", "Name": ""}) if {
 	not topics.find(arn)
-} else := links.past(problem.link, problem.status, problem.reason, problem.remediation) if {
+} else := links.past(problem.link, problem.status, problem.reason, problem.fix) if {
 	topic := topics.find(arn)
 	problem := topics.stopped(topic, alarm, alarms.arn_of(group, alarm))
 }

@@ -6,7 +6,7 @@
 #   trail's log group, the namespace its filters already use, the control's
 #   own broken filter (never another control's), and a topic someone is
 #   told through (lib.monitoring.topics.plan), so that fixing fourteen
-#   controls needs no fourteen topics. Names go in as shell words.
+#   controls needs no fourteen topics. The fixes are steps (lib.core.call).
 package lib.monitoring.remediation
 
 import data.lib.core
@@ -23,16 +23,16 @@ import data.lib.monitoring.topics
 # log group's filters already use, with an alarm that notifies a topic
 # someone is told through. A filter that catches less is left alone: it
 # may be another control's.
-filter_fix(path, control) := concat("\n", [put_filter(path.group, filter.filterName, metric, control.patterns[0])]) if {
+filter_fix(path, control) := [core.replaces(put_filter(path.group, filter.filterName, metric, control.patterns[0]), filter.filterName)] if {
 	filter := own(path, control)
 	metric := filter.metricTransformations[0]
 	some serving in path.filters
 	serving.filter.filterName == filter.filterName
 	count(serving.complete) > 0
-} else := concat("\n", [put_filter(path.group, filter.filterName, metric, control.patterns[0]), notify(path.group, metric.metricName, metric)]) if {
+} else := array.concat([core.replaces(put_filter(path.group, filter.filterName, metric, control.patterns[0]), filter.filterName)], notify(path.group, metric.metricName, metric)) if {
 	filter := own(path, control)
 	metric := filter.metricTransformations[0]
-} else := concat("\n", [put_filter(path.group, control.name, metric, control.patterns[0]), notify(path.group, control.name, metric)]) if {
+} else := array.concat([put_filter(path.group, control.name, metric, control.patterns[0])], notify(path.group, control.name, metric)) if {
 	metric := {"metricName": control.name, "metricNamespace": namespace_in_use(path, control), "metricValue": "1"}
 }
 
@@ -59,7 +59,20 @@ namespace_in_use(path, control) := path.namespaces[0] if {
 	count(path.namespaces) > 0
 } else := control.namespace
 
-put_filter(group, name, metric, pattern) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations %s --filter-pattern %s", [core.shell_word(group.region), core.shell_word(group.name), core.shell_word(name), core.shell_word(sprintf("metricName=%s,metricNamespace=%s,metricValue=1", [metric.metricName, metric.metricNamespace])), core.shell_word(pattern)])
+# put_filter(group, name, metric, pattern) puts a filter that publishes 1
+# per event, unless the log group has it as it should be (the last filter
+# of that name: AWS keeps one, moto 5.2 appends one put again).
+put_filter(group, name, metric, pattern) := core.unless(
+	core.call("logs", "put-metric-filter", group.region, [
+		["--log-group-name", group.name],
+		["--filter-name", name],
+		["--metric-transformations", json.marshal([{"metricName": metric.metricName, "metricNamespace": metric.metricNamespace, "metricValue": "1"}])],
+		["--filter-pattern", pattern],
+	]),
+	core.call("logs", "describe-metric-filters", group.region, [["--log-group-name", group.name], ["--filter-name-prefix", name]]),
+	sprintf("metricFilters[?filterName==`%s`] | [-1].[filterPattern, metricTransformations[0].metricName, metricTransformations[0].metricNamespace, metricTransformations[0].metricValue, metricTransformations[0].defaultValue, metricTransformations[0].unit, metricTransformations[0].dimensions, length(metricTransformations)]", [replace(json.marshal(name), "`", "\\`")]),
+	concat("\t", [pattern, metric.metricName, metric.metricNamespace, "1", "None", "None", "None", "1"]),
+)
 
 # put_alarm(group, name, metric, topic_arns) creates (or replaces) an alarm
 # on a filter's metric that fires on one event, as the benchmark's
@@ -68,11 +81,22 @@ put_filter(group, name, metric, pattern) := sprintf("aws logs put-metric-filter 
 # something happens (the alarm rests in OK and each event is a change of
 # state). PutMetricAlarm replaces the whole alarm, so a unit or dimension
 # that kept it blind goes.
-put_alarm(group, name, metric, topic_arns) := sprintf("aws cloudwatch put-metric-alarm --region %s --alarm-name %s --metric-name %s --namespace %s --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --treat-missing-data notBreaching --alarm-actions %s", [core.shell_word(group.region), core.shell_word(name), core.shell_word(metric.metricName), core.shell_word(metric.metricNamespace), concat(" ", [core.shell_word(arn) | some arn in topic_arns])])
+put_alarm(group, name, metric, topic_arns) := core.call("cloudwatch", "put-metric-alarm", group.region, [
+	["--alarm-name", name],
+	["--metric-name", metric.metricName],
+	["--namespace", metric.metricNamespace],
+	["--statistic", "Sum"],
+	["--period", "300"],
+	["--threshold", "1"],
+	["--comparison-operator", "GreaterThanOrEqualToThreshold"],
+	["--evaluation-periods", "1"],
+	["--treat-missing-data", "notBreaching"],
+	array.concat(["--alarm-actions"], topic_arns),
+])
 
 # notify(group, name, metric) creates an alarm on a filter's metric that
 # fires on one event and notifies a topic someone is told through.
-notify(group, name, metric) := concat("\n", array.concat(planned.steps, [put_alarm(group, name, metric, [planned.arn])])) if {
+notify(group, name, metric) := array.concat(planned.steps, [put_alarm(group, name, metric, [planned.arn])]) if {
 	planned := topics.plan(group.account, group.region)
 }
 
@@ -80,21 +104,21 @@ notify(group, name, metric) := concat("\n", array.concat(planned.steps, [put_ala
 # fire on one event: publish 1 per event when the filter's value is the
 # cause, else replace the alarm with one that fires on one event, keeping
 # its topics.
-refire(group, alarm, filter, metric) := sprintf("aws logs put-metric-filter --region %s --log-group-name %s --filter-name %s --metric-transformations %s --filter-pattern %s", [core.shell_word(group.region), core.shell_word(group.name), core.shell_word(filter.filterName), core.shell_word(sprintf("metricName=%s,metricNamespace=%s,metricValue=1", [metric.metricName, metric.metricNamespace])), core.shell_word(filter.filterPattern)]) if {
+refire(group, alarm, filter, metric) := [core.replaces(put_filter(group, filter.filterName, object.union(metric, {"metricValue": "1"}), filter.filterPattern), filter.filterName)] if {
 	not alarms.fires_with_one(alarm, metric)
 	alarms.fires_with_one(alarm, object.union(metric, {"metricValue": "1"}))
 	not alarms.fires(alarm, filter, metric)
-} else := put_alarm(group, alarm.AlarmName, metric, actions) if {
+} else := [core.replaces(put_alarm(group, alarm.AlarmName, metric, actions), alarm.AlarmName)] if {
 	actions := alarms.sns_actions(alarm)
 	count(actions) > 0
 } else := notify(group, alarm.AlarmName, metric)
 
 # undimension: the filter publishes one metric, without dimensions, and
 # its alarm watches that.
-undimension(path, serving) := concat("\n", [
-	put_filter(path.group, serving.filter.filterName, serving.metric, serving.filter.filterPattern),
-	put_alarm(path.group, serving.complete[0].alarm.AlarmName, serving.metric, [serving.complete[0].topic.TopicArn]),
-])
+undimension(path, serving) := [
+	core.replaces(put_filter(path.group, serving.filter.filterName, serving.metric, serving.filter.filterPattern), serving.filter.filterName),
+	core.replaces(put_alarm(path.group, serving.complete[0].alarm.AlarmName, serving.metric, [serving.complete[0].topic.TopicArn]), serving.complete[0].alarm.AlarmName),
+]
 
 # alarm_metric(alarm) is the metric an alarm watches, as a filter
 # publishes it.

@@ -9,22 +9,22 @@ test_fix_new_filter_reuses_namespace_and_topic if {
 	r := probe.result_for(region)
 	r.status == "FAIL"
 	r.remediation == concat("\n", [
-		"aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations metricName=Probe,metricNamespace=LogMetrics,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'",
+		"aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations '[{\"metricName\":\"Probe\",\"metricNamespace\":\"LogMetrics\",\"metricValue\":\"1\"}]' --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'",
 		"aws cloudwatch put-metric-alarm --region us-east-1 --alarm-name Probe --metric-name Probe --namespace LogMetrics --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --treat-missing-data notBreaching --alarm-actions arn:aws:sns:us-east-1:111122223333:alerts",
 	])
 }
 
 test_fix_broken_filter_in_place if {
 	r := probe.result_for(fixture.with_pattern("{ $.eventName = StopLogging }"))
-	r.remediation == "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'"
+	r.remediation == "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations '[{\"metricName\":\"probe\",\"metricNamespace\":\"CISBenchmark\",\"metricValue\":\"1\"}]' --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'"
 }
 
 test_fix_creates_a_topic_when_there_is_none if {
 	r := probe.result_for(object.union(fixture.region([]), {"topics": []}))
 	r.remediation == concat("\n", [
-		"aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations metricName=Probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'",
+		"aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations '[{\"metricName\":\"Probe\",\"metricNamespace\":\"CISBenchmark\",\"metricValue\":\"1\"}]' --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'",
 		"aws sns create-topic --region us-east-1 --name security-alerts",
-		"aws sns subscribe --region us-east-1 --topic-arn arn:aws:sns:us-east-1:111122223333:security-alerts --protocol email --notification-endpoint <address>, then confirm the subscription",
+		"aws sns subscribe --region us-east-1 --topic-arn arn:aws:sns:us-east-1:111122223333:security-alerts --protocol email --notification-endpoint '<address>', then confirm the subscription",
 		"aws cloudwatch put-metric-alarm --region us-east-1 --alarm-name Probe --metric-name Probe --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --treat-missing-data notBreaching --alarm-actions arn:aws:sns:us-east-1:111122223333:security-alerts",
 	])
 }
@@ -44,7 +44,7 @@ test_fail_names_the_controls_own_filter if {
 		fixture.filter("Unrelated", "{ $.awsRegion = us-east-1 }"),
 	])
 	probe.fails_with(region, "catches what this control requires: filter Probe misses DeleteTrail; catches StopLogging only when called by the root user in the console")
-	startswith(probe.result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations metricName=Probe,")
+	startswith(probe.result_for(region).remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name Probe --metric-transformations '[{\"metricName\":\"Probe\",")
 }
 
 # A pattern AWS may accept but trailwatch does not judge (a regular

@@ -11,7 +11,7 @@ test_fail_other_text_strictly if {
 	r := probe.strict_result(fixture.with_pattern(probe.reordered))
 	r.status == "FAIL"
 	contains(r.reason, "filter probe catches what it must, but its pattern is not the benchmark's text, which the strict reading (evaluate --strict) requires")
-	startswith(r.remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations metricName=probe,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'")
+	startswith(r.remediation, "aws logs put-metric-filter --region us-east-1 --log-group-name cloudtrail-logs --filter-name probe --metric-transformations '[{\"metricName\":\"probe\",\"metricNamespace\":\"CISBenchmark\",\"metricValue\":\"1\"}]' --filter-pattern '{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }'")
 }
 
 test_pass_other_text_notes_the_strict_reading if {

@@ -30,7 +30,7 @@ find(arn) := found[0] if {
 # missing(arn, alarm, trail) says why an alarm's topic is not in the
 # snapshot: AWS said it does not exist, or it could not be read, or it is
 # in an account the snapshot does not hold.
-missing(arn, alarm, trail) := links.broken("topic", "FAIL", trail, sprintf("alarm %s notifies topic %s, which does not exist", [alarm.AlarmName, arn]), sprintf("aws sns create-topic --region %s --name %s", [core.shell_word(parsed.region), core.shell_word(parsed.resource)])) if {
+missing(arn, alarm, trail) := links.broken("topic", "FAIL", trail, sprintf("alarm %s notifies topic %s, which does not exist", [alarm.AlarmName, arn]), [core.call("sns", "create-topic", parsed.region, [["--name", parsed.resource]]), core.subscribe(arn)]) if {
 	parsed := core.arn(arn)
 	some failure in core.failures(parsed.account, parsed.region, "GetTopicAttributes", arn)
 	failure.error_code == "NotFound"
@@ -46,13 +46,13 @@ missing(arn, alarm, trail) := links.broken("topic", "FAIL", trail, sprintf("alar
 # --- does the topic take the alarm's notification? ---
 
 # access(topic, alarm_arn) is why the topic refuses the alarm's notification
-# ({"status", "reason", "remediation"}), or undefined when it takes it:
+# ({"status", "reason", "fix"}), or undefined when it takes it:
 # its attributes must be known, its policy must let CloudWatch publish for
 # the alarm, and its key must let CloudWatch in.
-access(topic, alarm_arn) := {"status": "ERROR", "reason": sprintf("the attributes of topic %s (its policy and key) could not be read (%s)", [topic.TopicArn, core.call_failure(parsed.account, parsed.region, "GetTopicAttributes", topic.TopicArn)]), "remediation": ""} if {
+access(topic, alarm_arn) := {"status": "ERROR", "reason": sprintf("the attributes of topic %s (its policy and key) could not be read (%s)", [topic.TopicArn, core.call_failure(parsed.account, parsed.region, "GetTopicAttributes", topic.TopicArn)]), "fix": ""} if {
 	parsed := core.arn(topic.TopicArn)
 	not topic.Attributes
-} else := {"status": "ERROR", "reason": sprintf("topic %s has no Policy among its attributes, so trailwatch cannot tell who may publish to it", [topic.TopicArn]), "remediation": ""} if {
+} else := {"status": "ERROR", "reason": sprintf("topic %s has no Policy among its attributes, so trailwatch cannot tell who may publish to it", [topic.TopicArn]), "fix": ""} if {
 	not topic.Attributes.Policy
 } else := problem if {
 	problem := policy_problem(topic, alarm_arn)
@@ -77,32 +77,32 @@ publish_decision(topic, alarm_arn) := iam.decision(topic.Attributes.Policy, {
 policy_problem(topic, alarm_arn) := {
 	"status": "ERROR",
 	"reason": sprintf("trailwatch cannot tell whether the policy of topic %s lets CloudWatch publish for alarm %s: %s", [topic.TopicArn, alarm_arn, decision.reason]),
-	"remediation": "",
+	"fix": "",
 } if {
 	decision := publish_decision(topic, alarm_arn)
 	decision.effect in {"unknown", "invalid"}
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("the policy of topic %s denies CloudWatch's notification for alarm %s (%s)", [topic.TopicArn, alarm_arn, decision.statement]),
-	"remediation": sprintf("Remove or narrow %s of the policy of topic %s, which denies sns:Publish to CloudWatch for alarm %s (aws sns get-topic-attributes --region %s --topic-arn %s, then aws sns set-topic-attributes ... --attribute-name Policy)", [decision.statement, topic.TopicArn, alarm_arn, core.shell_word(core.arn(topic.TopicArn).region), core.shell_word(topic.TopicArn)]),
+	"fix": sprintf("Remove or narrow %s of the policy of topic %s, which denies sns:Publish to CloudWatch for alarm %s (aws sns get-topic-attributes --region %s --topic-arn %s, then aws sns set-topic-attributes ... --attribute-name Policy): trailwatch does not take a Deny out of a policy for you", [decision.statement, topic.TopicArn, alarm_arn, core.shell_word(core.arn(topic.TopicArn).region), core.shell_word(topic.TopicArn)]),
 } if {
 	decision := publish_decision(topic, alarm_arn)
 	decision.effect == "deny"
 } else := {
 	"status": "FAIL",
 	"reason": sprintf("the policy of topic %s does not let CloudWatch publish for alarm %s of account %s (no statement allows it), so its notification is refused", [topic.TopicArn, alarm_arn, core.arn(alarm_arn).account]),
-	"remediation": allow_cloudwatch(topic, core.arn(alarm_arn).account),
+	"fix": allow_cloudwatch(topic, core.arn(alarm_arn).account),
 } if {
 	publish_decision(topic, alarm_arn).effect == "implicit_deny"
 }
 
 # allow_cloudwatch: the topic's policy with a statement that lets the
 # alarms of an account publish, written back whole.
-allow_cloudwatch(topic, account) := sprintf("aws sns set-topic-attributes --region %s --topic-arn %s --attribute-name Policy --attribute-value %s", [
-	core.shell_word(core.arn(topic.TopicArn).region),
-	core.shell_word(topic.TopicArn),
-	core.shell_word(json.marshal(object.union(doc, {"Statement": array.concat(iam.statements(doc), [publish_statement(topic, account)])}))),
-]) if {
+allow_cloudwatch(topic, account) := [core.call("sns", "set-topic-attributes", core.arn(topic.TopicArn).region, [
+	["--topic-arn", topic.TopicArn],
+	["--attribute-name", "Policy"],
+	["--attribute-value", json.marshal(object.union(doc, {"Statement": array.concat(iam.statements(doc), [publish_statement(topic, account)])}))],
+])] if {
 	doc := json.unmarshal(topic.Attributes.Policy)
 }
 
@@ -146,14 +146,14 @@ reaching(topic, alarm, alarm_arn) := [subscription |
 ]
 
 # unsubscribed(topic, alarm, alarm_arn) says why nobody is told through a
-# topic that takes the notification: {"status", "reason", "remediation"}.
-unsubscribed(topic, alarm, alarm_arn) := {"status": "ERROR", "reason": sprintf("the subscriptions of topic %s could not be read (%s)", [topic.TopicArn, core.describe_failure(found[0])]), "remediation": ""} if {
+# topic that takes the notification: {"status", "reason", "fix"}.
+unsubscribed(topic, alarm, alarm_arn) := {"status": "ERROR", "reason": sprintf("the subscriptions of topic %s could not be read (%s)", [topic.TopicArn, core.describe_failure(found[0])]), "fix": ""} if {
 	parsed := core.arn(topic.TopicArn)
 	found := core.failures(parsed.account, parsed.region, "ListSubscriptionsByTopic", topic.TopicArn)
 	count(found) > 0
-} else := {"status": "FAIL", "reason": sprintf("topic %s has no confirmed subscription (%d pending confirmation)", [topic.TopicArn, pending(topic)]), "remediation": subscribe(topic.TopicArn)} if {
+} else := {"status": "FAIL", "reason": sprintf("topic %s has no confirmed subscription (%d pending confirmation)", [topic.TopicArn, pending(topic)]), "fix": [core.subscribe(topic.TopicArn)]} if {
 	count(confirmed_subscriptions(topic)) == 0
-} else := {"status": "ERROR", "reason": sprintf("trailwatch cannot tell whether the subscriptions of topic %s let the notification of alarm %s through: %s", [topic.TopicArn, alarm.AlarmName, concat("; ", unknowns)]), "remediation": ""} if {
+} else := {"status": "ERROR", "reason": sprintf("trailwatch cannot tell whether the subscriptions of topic %s let the notification of alarm %s through: %s", [topic.TopicArn, alarm.AlarmName, concat("; ", unknowns)]), "fix": ""} if {
 	count(reaching(topic, alarm, alarm_arn)) == 0
 	unknowns := [decision.reason |
 		some subscription in confirmed_subscriptions(topic)
@@ -161,16 +161,20 @@ unsubscribed(topic, alarm, alarm_arn) := {"status": "ERROR", "reason": sprintf("
 		decision.result == "unknown"
 	]
 	count(unknowns) > 0
-} else := {"status": "FAIL", "reason": sprintf("the filter policies of the %d confirmed subscriptions of topic %s drop the notification of alarm %s (CloudWatch's notifications carry no message attributes; a MessageBody policy is judged against the body CloudWatch sends)", [count(confirmed_subscriptions(topic)), topic.TopicArn, alarm.AlarmName]), "remediation": unfilter(topic)} if {
+} else := {"status": "FAIL", "reason": sprintf("the filter policies of the %d confirmed subscriptions of topic %s drop the notification of alarm %s (CloudWatch's notifications carry no message attributes; a MessageBody policy is judged against the body CloudWatch sends)", [count(confirmed_subscriptions(topic)), topic.TopicArn, alarm.AlarmName]), "fix": unfilter(topic)} if {
 	count(reaching(topic, alarm, alarm_arn)) == 0
 }
 
-unfilter(topic) := concat("\n", [sprintf("aws sns set-subscription-attributes --region %s --subscription-arn %s --attribute-name FilterPolicy --attribute-value '{}'", [core.shell_word(core.arn(subscription.SubscriptionArn).region), core.shell_word(subscription.SubscriptionArn)]) |
+unfilter(topic) := [core.call("sns", "set-subscription-attributes", core.arn(subscription.SubscriptionArn).region, [
+	["--subscription-arn", subscription.SubscriptionArn],
+	["--attribute-name", "FilterPolicy"],
+	["--attribute-value", "{}"],
+]) |
 	some subscription in confirmed_subscriptions(topic)
-])
+]
 
 # stopped(topic, alarm, alarm_arn) is the first reason a topic tells nobody of
-# the alarm: {"link", "status", "reason", "remediation"}; undefined when
+# the alarm: {"link", "status", "reason", "fix"}; undefined when
 # someone is told.
 stopped(topic, alarm, alarm_arn) := object.union({"link": "topic_access"}, problem) if {
 	problem := access(topic, alarm_arn)
@@ -190,9 +194,9 @@ plan(account_id, region) := {"arn": working[0], "steps": []} if {
 		works_for_new_alarms(topic, account_id, region)
 	])
 	count(working) > 0
-} else := {"arn": arn, "steps": [subscribe(arn)]} if {
+} else := {"arn": arn, "steps": [core.subscribe(arn)]} if {
 	arn := sort([topic.TopicArn | some topic in object.get(core.region(account_id, region), "topics", [])])[0]
-} else := {"arn": arn, "steps": [sprintf("aws sns create-topic --region %s --name security-alerts", [core.shell_word(region)]), subscribe(arn)]} if {
+} else := {"arn": arn, "steps": [core.call("sns", "create-topic", region, [["--name", "security-alerts"]]), core.subscribe(arn)]} if {
 	arn := sprintf("arn:aws:sns:%s:%s:security-alerts", [region, account_id])
 }
 
@@ -202,5 +206,3 @@ works_for_new_alarms(topic, account_id, region) if {
 	some subscription in confirmed_subscriptions(topic)
 	object.get(object.get(subscription, "Attributes", {}), "FilterPolicy", "") in {"", "{}"}
 }
-
-subscribe(arn) := sprintf("aws sns subscribe --region %s --topic-arn %s --protocol email --notification-endpoint <address>, then confirm the subscription", [core.shell_word(core.arn(arn).region), core.shell_word(arn)])

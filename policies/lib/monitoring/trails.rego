@@ -18,13 +18,13 @@ candidates := trails.candidates
 # early_break(candidate) is a break of links 1 to 3 that holds whatever a
 # control needs: not multi-region, not logging, status or selectors not
 # collected.
-early_break(candidate) := links.broken("multi_region", "FAIL", trail, "it is not multi-region", sprintf("aws cloudtrail update-trail --region %s --name %s --is-multi-region-trail", [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name)])) if {
+early_break(candidate) := links.broken("multi_region", "FAIL", trail, "it is not multi-region", trails.make_multi_region(trail)) if {
 	trail := candidate.trail
 	not trail.IsMultiRegionTrail
 } else := links.broken("logging", "ERROR", trail, sprintf("its status was not collected (%s)", [core.call_failure(candidate.account, trail.HomeRegion, "GetTrailStatus", trail.TrailARN)]), "") if {
 	trail := candidate.trail
 	not trail.GetTrailStatus
-} else := links.broken("logging", "FAIL", trail, "logging is stopped", sprintf("aws cloudtrail start-logging --region %s --name %s", [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name)])) if {
+} else := links.broken("logging", "FAIL", trail, "logging is stopped", trails.start_logging(trail)) if {
 	trail := candidate.trail
 	not trail.GetTrailStatus.IsLogging
 } else := links.broken("management_events", "ERROR", trail, sprintf("its event selectors were not collected (%s)", [core.call_failure(candidate.account, trail.HomeRegion, "GetEventSelectors", trail.TrailARN)]), "") if {
@@ -35,7 +35,7 @@ early_break(candidate) := links.broken("multi_region", "FAIL", trail, "it is not
 # selector_break(candidate, needs) is link 3 for a control: the trail does
 # not record, read and write, the management events in needs (a list of
 # {"eventSource", "eventName"}).
-selector_break(candidate, needs) := links.broken("management_events", "FAIL", trail, "it does not record management events, read and write", sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`, [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name)])) if {
+selector_break(candidate, needs) := links.broken("management_events", "FAIL", trail, "it does not record management events, read and write", trails.record_management_events(trail)) if {
 	trail := candidate.trail
 	not trails.records_management_events(trail, needs)
 }

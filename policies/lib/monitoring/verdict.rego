@@ -14,10 +14,12 @@
 package lib.monitoring
 
 import data.lib.core
+import data.lib.core.trails as core_trails
 import data.lib.monitoring.alarms
 import data.lib.monitoring.filters
 import data.lib.monitoring.paths
 import data.lib.monitoring.records
+import data.lib.monitoring.remediation
 import data.lib.monitoring.strict
 import data.lib.monitoring.trails
 
@@ -61,10 +63,13 @@ verdict(control) := found if {
 	"status": "FAIL",
 	"reason": sprintf("no CloudTrail trail exists in this account, so %s", [control.text.unrecorded]),
 	"evidence": {"trails": []},
-	"remediation": "aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>; aws cloudtrail start-logging --name management-events; then add the metric filter, alarm and topic",
+	"remediation": create_trail,
+	"fix": [core.manual(create_trail)],
 } if {
 	count(paths.paths) == 0
 } else := fail_verdict(control)
+
+create_trail := "aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>; aws cloudtrail start-logging --name management-events; then add the metric filter, alarm and topic (the bucket is the account's to choose)"
 
 # paths_of are the paths by trail ARN (a trail the snapshot records twice
 # has two).
@@ -95,7 +100,7 @@ failed_listings := [failure |
 
 trail_phrase(link) := sprintf("trail %s: %s", [link.trail_name, link.reason])
 
-trail_evidence(control) := [object.remove(link, ["rank"]) | some link in furthest(control)]
+trail_evidence(control) := [object.remove(link, ["rank", "fix"]) | some link in furthest(control)]
 
 # undecided(control): a path stopped for want of evidence, and might have
 # been complete.
@@ -119,12 +124,33 @@ fail_verdict(control) := {
 	"status": "FAIL",
 	"reason": sprintf("%s: %s", [control.text.fail, concat("; ", [trail_phrase(link) | some link in reports])]),
 	"evidence": {"trails": trail_evidence(control)},
-	"remediation": best.remediation,
+	"remediation": core.fix_text(fix),
+	"fix": fix,
 } if {
 	reports := furthest(control)
 	top := max({link.rank | some link in reports})
 	best := [link | some link in reports; link.rank == top][0]
+	fix := array.concat(best.fix, onward(best, control))
 }
+
+# onward(link, control): where the fix of a trail's broken link gives it a
+# log group (a new one, or the missing one its ARN names), the fix goes on
+# to put the control's filter and alarm there, so that one run of it
+# mends the control.
+onward(link, control) := [object.union({"mends": "metric_filter"}, step) | some step in remediation.filter_fix(empty_path(group), control)] if {
+	link.link == "log_group"
+	trail := paths_of[link.trail][0].candidate.trail
+	group := onward_group(trail)
+} else := []
+
+onward_group(trail) := trails.log_group_ref(trail) if {
+	trail.CloudWatchLogsLogGroupArn
+} else := {"account": parsed.account, "region": trail.HomeRegion, "name": core_trails.new_log_group(trail)} if {
+	parsed := core.arn(trail.TrailARN)
+}
+
+# empty_path(group) is the path to a log group with no metric filters.
+empty_path(group) := {"group": group, "record": {"metricFilters": []}, "filters": [], "patterns": set(), "by_name": {}, "broken": [], "namespaces": []}
 
 pass_verdict(chains, control) := {
 	"status": "PASS",

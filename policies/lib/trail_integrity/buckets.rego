@@ -48,7 +48,7 @@ unread(name) := sprintf("bucket %s was not read: %s", [name, concat("; ", failur
 
 # finding(check, name) is what a bucket check says of a bucket:
 # {"status", "reason", "remediation"}.
-finding(check, name) := {"status": "ERROR", "reason": unread(name), "remediation": ""} if {
+finding(check, name) := {"status": "ERROR", "reason": unread(name), "fix": ""} if {
 	count(records(name)) == 0
 } else := not_public(records(name)[0]) if {
 	check == "bucket_not_public"
@@ -122,23 +122,34 @@ policy(reading) := {"status": "closed", "reason": "Block Public Access restricts
 	setting(reading, "RestrictPublicBuckets") == "off"
 } else := {"status": "unknown", "reason": sprintf("AWS judges its bucket policy public, unless Block Public Access restricts public buckets: %s", [setting_failure(reading)])}
 
-block_all(name) := sprintf("aws s3api put-public-access-block --bucket %s --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true (in the bucket's account; CloudTrail needs no public access)", [core.shell_word(name)])
+# block_all(reading) turns on every Block Public Access setting of the
+# bucket, in the bucket's account: CloudTrail needs no public access.
+block_all(reading) := [object.union(
+	core.call("s3api", "put-public-access-block", region, [
+		["--bucket", reading.bucket.Name],
+		["--public-access-block-configuration", "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"],
+	]),
+	{"account": reading.account},
+)] if {
+	region := object.get(reading.bucket, "Region", "")
+	region != ""
+} else := sprintf("aws s3api put-public-access-block --bucket %s --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true (in account %s, where the bucket is)", [core.shell_word(reading.bucket.Name), reading.account])
 
-not_public(reading) := {"status": "FAIL", "reason": sprintf("bucket %s is public: %s", [reading.bucket.Name, concat(" and ", open)]), "remediation": block_all(reading.bucket.Name)} if {
+not_public(reading) := {"status": "FAIL", "reason": sprintf("bucket %s is public: %s", [reading.bucket.Name, concat(" and ", open)]), "fix": block_all(reading)} if {
 	open := [side.reason | some side in [acl(reading), policy(reading)]; side.status == "open"]
 	count(open) > 0
-} else := {"status": "ERROR", "reason": sprintf("cannot tell whether bucket %s is public: %s", [reading.bucket.Name, concat("; ", unknown)]), "remediation": ""} if {
+} else := {"status": "ERROR", "reason": sprintf("cannot tell whether bucket %s is public: %s", [reading.bucket.Name, concat("; ", unknown)]), "fix": ""} if {
 	unknown := [side.reason | some side in [acl(reading), policy(reading)]; side.status == "unknown"]
 	count(unknown) > 0
-} else := {"status": "PASS", "reason": sprintf("bucket %s is not public: %s; %s", [reading.bucket.Name, acl(reading).reason, policy(reading).reason]), "remediation": ""}
+} else := {"status": "PASS", "reason": sprintf("bucket %s is not public: %s; %s", [reading.bucket.Name, acl(reading).reason, policy(reading).reason]), "fix": ""}
 
 # --- server access logging ---
 
-access_logging(reading) := {"status": "ERROR", "reason": sprintf("bucket %s: its logging was not read (%s)", [reading.bucket.Name, core.call_failure(reading.account, object.get(reading.bucket, "Region", ""), "GetBucketLogging", arn(reading.bucket.Name))]), "remediation": ""} if {
+access_logging(reading) := {"status": "ERROR", "reason": sprintf("bucket %s: its logging was not read (%s)", [reading.bucket.Name, core.call_failure(reading.account, object.get(reading.bucket, "Region", ""), "GetBucketLogging", arn(reading.bucket.Name))]), "fix": ""} if {
 	not reading.bucket.GetBucketLogging
-} else := {"status": "FAIL", "reason": sprintf("bucket %s does not log the requests made to it: who read or deleted a log file would be unknown", [reading.bucket.Name]), "remediation": sprintf(`aws s3api put-bucket-logging --bucket %s --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"<access-log-bucket>","TargetPrefix":"%s/"}}' (in the bucket's account; the target bucket must let logging.s3.amazonaws.com s3:PutObject)`, [core.shell_word(reading.bucket.Name), reading.bucket.Name])} if {
+} else := {"status": "FAIL", "reason": sprintf("bucket %s does not log the requests made to it: who read or deleted a log file would be unknown", [reading.bucket.Name]), "fix": sprintf(`aws s3api put-bucket-logging --bucket %s --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"<access-log-bucket>","TargetPrefix":"%s/"}}' (in the bucket's account; the target bucket must let logging.s3.amazonaws.com s3:PutObject)`, [core.shell_word(reading.bucket.Name), reading.bucket.Name])} if {
 	not reading.bucket.GetBucketLogging.LoggingEnabled
-} else := {"status": "PASS", "reason": sprintf("bucket %s logs the requests made to it to bucket %s%s", [reading.bucket.Name, target, self_note(reading.bucket.Name, target)]), "remediation": ""} if {
+} else := {"status": "PASS", "reason": sprintf("bucket %s logs the requests made to it to bucket %s%s", [reading.bucket.Name, target, self_note(reading.bucket.Name, target)]), "fix": ""} if {
 	target := reading.bucket.GetBucketLogging.LoggingEnabled.TargetBucket
 }
 

@@ -3,7 +3,7 @@
 # description: |
 #   Each check judges one trail the account sees (a candidate of
 #   lib.core.trails) and gives a finding: {"status", "reason",
-#   "remediation"}, the reason a phrase about the trail ("it does not
+#   "remediation", "fix"}, the reason a phrase about the trail ("it does not
 #   validate its log files"). A finding of PASS may carry a note.
 package lib.trail_integrity.checks
 
@@ -29,14 +29,14 @@ trail_checks := {"multi_region_logging", "log_file_validation", "kms_encryption"
 
 bucket_checks := {"bucket_not_public", "bucket_access_logging"}
 
-pass(reason) := {"status": "PASS", "reason": reason, "remediation": ""}
+pass(reason) := {"status": "PASS", "reason": reason, "remediation": "", "fix": []}
 
-fail(reason, remediation) := {"status": "FAIL", "reason": reason, "remediation": remediation}
+# fail(reason, fix): fix is steps (lib.core.call) or a manual text.
+fail(reason, fix) := {"status": "FAIL", "reason": reason, "remediation": core.fix_text(steps), "fix": steps} if {
+	steps := [object.union({"mends": reason}, step) | some step in core.steps(fix)]
+}
 
-undecided(reason) := {"status": "ERROR", "reason": reason, "remediation": ""}
-
-# where(trail) is how a command names a trail: its home region and name.
-where(trail) := sprintf("--region %s --name %s", [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name)])
+undecided(reason) := {"status": "ERROR", "reason": reason, "remediation": "", "fix": []}
 
 # --- a multi-region trail that is logging management events ---
 
@@ -44,17 +44,17 @@ where(trail) := sprintf("--region %s --name %s", [core.shell_word(trail.HomeRegi
 # regions": multi-region, logging, recording management events read and
 # write; and, since a trail that cannot write its log files records
 # nothing, delivering them to its bucket.
-multi_region_logging(candidate) := fail("it is not multi-region", sprintf("aws cloudtrail update-trail %s --is-multi-region-trail", [where(candidate.trail)])) if {
+multi_region_logging(candidate) := fail("it is not multi-region", trails.make_multi_region(candidate.trail)) if {
 	not candidate.trail.IsMultiRegionTrail
 } else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
 	not trails.status(candidate)
-} else := fail("logging is stopped", sprintf("aws cloudtrail start-logging %s", [where(candidate.trail)])) if {
+} else := fail("logging is stopped", trails.start_logging(candidate.trail)) if {
 	not trails.logging(candidate)
 } else := undecided(sprintf("its event selectors were not collected (%s)", [trails.selectors_failure(candidate)])) if {
 	not candidate.trail.GetEventSelectors
-} else := fail("it does not record management events, read and write", sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true}]' (this replaces the trail's selectors: keep its data events in the list)`, [core.shell_word(candidate.trail.HomeRegion), core.shell_word(candidate.trail.Name)])) if {
+} else := fail("it does not record management events, read and write", trails.record_management_events(candidate.trail)) if {
 	not trails.records_management_events(candidate.trail, [])
-} else := fail(problem.reason, problem.remediation) if {
+} else := fail(problem.reason, problem.fix) if {
 	problem := s3_delivery_problem(candidate.trail)
 } else := pass(sprintf("it is multi-region, logging, and records management events, read and write%s%s", [excluded_note(candidate.trail), s3_delivery_note(candidate.trail)]))
 
@@ -69,7 +69,7 @@ excluded_note(trail) := sprintf(" (but not those of %s)", [concat(", ", sort(tra
 # here.
 s3_delivery_problem(trail) := {
 	"reason": sprintf("CloudTrail cannot deliver its log files to S3 bucket %s: %s%s", [object.get(trail, "S3BucketName", "(none)"), delivery_error, last_delivery(trail)]),
-	"remediation": sprintf("CloudTrail needs the bucket's policy to let cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (and, with a KMS key, the key's policy to let it kms:GenerateDataKey*): aws s3api get-bucket-policy --bucket %s", [core.shell_word(object.get(trail, "S3BucketName", "<bucket>"))]),
+	"fix": sprintf("CloudTrail needs the bucket's policy to let cloudtrail.amazonaws.com s3:GetBucketAcl and s3:PutObject (and, with a KMS key, the key's policy to let it kms:GenerateDataKey*): aws s3api get-bucket-policy --bucket %s", [core.shell_word(object.get(trail, "S3BucketName", "<bucket>"))]),
 } if {
 	delivery_error := object.get(trail.GetTrailStatus, "LatestDeliveryError", "")
 	delivery_error != ""
@@ -96,16 +96,16 @@ s3_delivery_note(trail) := sprintf("; note: CloudTrail reports an error deliveri
 
 log_file_validation(candidate) := pass("it validates its log files (a signed digest file every hour)") if {
 	candidate.trail.LogFileValidationEnabled == true
-} else := fail("it does not validate its log files: a changed or deleted log file would go unnoticed", sprintf("aws cloudtrail update-trail %s --enable-log-file-validation", [where(candidate.trail)]))
+} else := fail("it does not validate its log files: a changed or deleted log file would go unnoticed", trails.enable_log_file_validation(candidate.trail))
 
 # --- encryption with a KMS key ---
 
 # kms_encryption(candidate): CIS asks for the trail's log files to be
 # encrypted with a KMS key (SSE-KMS). A key that is disabled or pending
 # deletion leaves CloudTrail unable to write them at all.
-kms_encryption(candidate) := fail("its log files are not encrypted with a KMS key (only with S3's own keys)", sprintf("aws cloudtrail update-trail %s --kms-key-id <key-arn> (the key's policy must let cloudtrail.amazonaws.com kms:GenerateDataKey* and the readers kms:Decrypt)", [where(candidate.trail)])) if {
+kms_encryption(candidate) := fail("its log files are not encrypted with a KMS key (only with S3's own keys)", sprintf("aws cloudtrail update-trail --region %s --name %s --kms-key-id <key-arn>, with a key whose policy lets cloudtrail.amazonaws.com kms:GenerateDataKey* and the log readers kms:Decrypt: the key and who reads the logs are the account's to choose", [core.shell_word(candidate.trail.HomeRegion), core.shell_word(candidate.trail.Name)])) if {
 	object.get(candidate.trail, "KmsKeyId", "") == ""
-} else := fail(sprintf("its KMS key %s is %s: CloudTrail cannot encrypt with it, so it delivers no log files", [candidate.trail.KmsKeyId, key.KeyMetadata.KeyState]), sprintf("aws kms enable-key --region %s --key-id %s (or cancel its deletion: aws kms cancel-key-deletion)", [core.shell_word(core.arn(key.KeyMetadata.Arn).region), core.shell_word(key.KeyMetadata.Arn)])) if {
+} else := fail(sprintf("its KMS key %s is %s: CloudTrail cannot encrypt with it, so it delivers no log files", [candidate.trail.KmsKeyId, key.KeyMetadata.KeyState]), core.enable_key(key)) if {
 	key := trail_key(candidate.trail)
 	key.KeyMetadata.KeyState != "Enabled"
 } else := pass(sprintf("its log files are encrypted with KMS key %s%s", [candidate.trail.KmsKeyId, key_note(candidate.trail)]))
@@ -138,9 +138,11 @@ cloudwatch_logs(candidate) := fail("it delivers to no CloudWatch Logs log group"
 	object.get(candidate.trail, "CloudWatchLogsLogGroupArn", "") == ""
 } else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
 	not trails.status(candidate)
-} else := {"status": problem.status, "reason": problem.reason, "remediation": remediation} if {
+} else := fail(problem.reason, trails.repair_delivery(candidate.trail)) if {
 	problem := trails.cloudwatch_delivery_problem(candidate.trail)
-	remediation := {"FAIL": trails.repair_delivery(candidate.trail), "ERROR": ""}[problem.status]
+	problem.status == "FAIL"
+} else := undecided(problem.reason) if {
+	problem := trails.cloudwatch_delivery_problem(candidate.trail)
 } else := fail("CloudTrail has never delivered its events to CloudWatch Logs", trails.repair_delivery(candidate.trail)) if {
 	object.get(candidate.trail.GetTrailStatus, "LatestCloudWatchLogsDeliveryTime", "") == ""
 } else := pass(sprintf("it delivers to log group %s, last at %s%s", [log_group_name(candidate.trail), candidate.trail.GetTrailStatus.LatestCloudWatchLogsDeliveryTime, trails.delivery_note(candidate.trail)]))
@@ -154,11 +156,11 @@ log_group_name(trail) := trails.log_group_ref(trail).name if {
 # s3_data_events(candidate, access): CIS's object-level logging for write
 # (or read) events: a multi-region trail that is logging records S3
 # object data events of every bucket for that access.
-s3_data_events(candidate, access) := fail("it is not multi-region", sprintf("aws cloudtrail update-trail %s --is-multi-region-trail", [where(candidate.trail)])) if {
+s3_data_events(candidate, access) := fail("it is not multi-region", trails.make_multi_region(candidate.trail)) if {
 	not candidate.trail.IsMultiRegionTrail
 } else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
 	not trails.status(candidate)
-} else := fail("logging is stopped", sprintf("aws cloudtrail start-logging %s", [where(candidate.trail)])) if {
+} else := fail("logging is stopped", trails.start_logging(candidate.trail)) if {
 	not trails.logging(candidate)
 } else := undecided(sprintf("its event selectors were not collected (%s)", [trails.selectors_failure(candidate)])) if {
 	not candidate.trail.GetEventSelectors
@@ -171,4 +173,18 @@ s3_data_events(candidate, access) := fail("it is not multi-region", sprintf("aws
 # add_s3_objects keeps management events, read and write, in a selector of
 # their own beside the data events: put-event-selectors replaces every
 # selector the trail has.
-add_s3_objects(trail, access) := sprintf(`aws cloudtrail put-event-selectors --region %s --trail-name %s --event-selectors '[{"ReadWriteType":"All","IncludeManagementEvents":true},{"ReadWriteType":"%s","IncludeManagementEvents":false,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]' (this replaces the trail's selectors: add any other data events it records)`, [core.shell_word(trail.HomeRegion), core.shell_word(trail.Name), {"write": "WriteOnly", "read": "ReadOnly"}[access]])
+add_s3_objects(trail, access) := [core.call("cloudtrail", "put-event-selectors", trail.HomeRegion, [
+	["--trail-name", trail.Name],
+	["--event-selectors", json.marshal([
+		{"ReadWriteType": "All", "IncludeManagementEvents": true},
+		{"ReadWriteType": s3_access(trail, access), "IncludeManagementEvents": false, "DataResources": [{"Type": "AWS::S3::Object", "Values": [sprintf("arn:%s:s3", [core.arn(trail.TrailARN).partition])]}]},
+	])],
+])]
+
+# s3_access(trail, access) is the ReadWriteType the fix records: All when
+# the trail records the other access of no bucket either, so that the
+# fixes of reads and writes are one and the same step.
+s3_access(trail, access) := "All" if {
+	other := {"write": "read", "read": "write"}[access]
+	not trails.s3_objects_everywhere(trail, other)
+} else := {"write": "WriteOnly", "read": "ReadOnly"}[access]

@@ -107,12 +107,12 @@ some_verdict(spec, found) := outcome("PASS", sprintf("%s: %s", [spec.text.pass, 
 	count(unlisted) + count(with_status(found, "ERROR")) > 0
 } else := no_trail(spec) if {
 	count(found) == 0
-} else := outcome("FAIL", sprintf("%s: %s", [spec.text.fail, concat("; ", [phrase(entry) | some entry in found])]), found, found[0].finding.remediation)
+} else := outcome("FAIL", sprintf("%s: %s", [spec.text.fail, concat("; ", [phrase(entry) | some entry in found])]), found, found[0].finding.fix)
 
 # every: each trail (or bucket) must pass; one that fails is enough to
 # fail, and a trail that could not be judged, or listed, leaves a pass in
 # doubt.
-every_verdict(spec, found) := outcome("FAIL", sprintf("%s: %s%s", [spec.text.fail, concat("; ", [phrase(entry) | some entry in failing]), doubts(found)]), array.concat(failing, with_status(found, "ERROR")), failing[0].finding.remediation) if {
+every_verdict(spec, found) := outcome("FAIL", sprintf("%s: %s%s", [spec.text.fail, concat("; ", [phrase(entry) | some entry in failing]), doubts(found)]), array.concat(failing, with_status(found, "ERROR")), every_fix(failing)) if {
 	failing := with_status(found, "FAIL")
 	count(failing) > 0
 } else := undecided(found) if {
@@ -137,20 +137,36 @@ no_trail(spec) := {
 	"status": "FAIL",
 	"reason": sprintf("%s: no CloudTrail trail records this account's events", [spec.text.fail]),
 	"evidence": {"trails": []},
-	"remediation": "aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail --enable-log-file-validation --kms-key-id <key-arn>; aws cloudtrail start-logging --name management-events",
+	"remediation": create_trail,
+	"fix": [core.manual(create_trail)],
 }
+
+create_trail := "aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail --enable-log-file-validation --kms-key-id <key-arn>; aws cloudtrail start-logging --name management-events (the bucket and the key are the account's to choose)"
 
 # outcome is a verdict with its evidence (each trail or bucket judged, with
 # its finding) and the resources it is about.
-outcome(status, reason, entries, remediation) := object.union(
+outcome(status, reason, entries, fix) := object.union(
 	{
 		"status": status,
 		"reason": reason,
 		"evidence": {"trails": [evidence(entry) | some entry in entries]},
 		"resources": resources(entries),
 	},
-	{"remediation": remediation | remediation != ""},
+	with_fix(core.steps(fix)),
 )
+
+with_fix(steps) := {"remediation": core.fix_text(steps), "fix": steps} if {
+	count(steps) > 0
+} else := {}
+
+# every_fix(failing) mends every trail (or bucket) that fails, each step
+# once.
+every_fix(failing) := [step |
+	some i, step in all
+	not step in array.slice(all, 0, i)
+] if {
+	all := [step | some entry in failing; some step in core.steps(entry.finding.fix)]
+}
 
 evidence(entry) := object.union(
 	{

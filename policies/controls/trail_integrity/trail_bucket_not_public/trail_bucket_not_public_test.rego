@@ -18,7 +18,8 @@ test_fail_acl_to_everyone if {
 	r := probe.result(id, probe.input_with([probe.region], {"s3_public_access_block": {}, "s3_buckets": [object.union(object.remove(fixture.base_bucket, ["GetBucketAcl", "GetPublicAccessBlock"]), {"GetBucketAcl": open_acl, "GetPublicAccessBlock": {}})]}))
 	r.status == "FAIL"
 	contains(r.reason, "trail main: bucket aws-cloudtrail-logs-111122223333 is public: its ACL grants READ to everyone (AllUsers)")
-	startswith(r.remediation, "aws s3api put-public-access-block --bucket aws-cloudtrail-logs-111122223333")
+	r.remediation == "aws s3api put-public-access-block --region us-east-1 --bucket aws-cloudtrail-logs-111122223333 --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true"
+	[step.account | some step in r.fix] == ["111122223333"]
 	[res.type | some res in r.resources] == ["AWS::CloudTrail::Trail", "AWS::S3::Bucket"]
 }
 

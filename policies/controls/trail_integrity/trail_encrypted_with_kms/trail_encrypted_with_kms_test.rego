@@ -15,7 +15,8 @@ test_fail_key_pending_deletion if {
 	r := probe.result(id, probe.input_with([object.union(probe.region, {"kms_keys": [disabled_key]})], {}))
 	r.status == "FAIL"
 	contains(r.reason, sprintf("its KMS key %s is PendingDeletion: CloudTrail cannot encrypt with it, so it delivers no log files", [fixture.trail_key_arn]))
-	startswith(r.remediation, "aws kms enable-key --region us-east-1")
+	startswith(r.remediation, "aws kms cancel-key-deletion --region us-east-1")
+	contains(r.remediation, "\naws kms enable-key --region us-east-1")
 }
 
 # The benchmark asks for the key to be named; a key that could not be read

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # $ and ` in single quotes are JMESPath and filter patterns, not the shell's
+# trailwatch remediate: the fix for AWS account 111122223333
+#
+# Judged by CIS AWS Foundations Benchmark v7.0.0, from ../../snapshots/broken-alarm-cannot-fire.json.
+# Review it, then run it with credentials for account 111122223333 (bash 111122223333.sh).
+# It reuses what works, changes only what the FAILs name, and running it
+# twice changes nothing the second time.
+#
+# Mends: unauthorized-api-calls.
+# Calls: 1.
+
+set -euo pipefail
+
+account=$(aws sts get-caller-identity --query Account --output text)
+if [[ $account != 111122223333 ]]; then
+	echo "these credentials are for account $account, not 111122223333: nothing was changed" >&2
+	exit 1
+fi
+
+# Mends "alarm" for unauthorized-api-calls.
+# Puts UnauthorizedAPICalls again under its own name, replacing it.
+aws cloudwatch put-metric-alarm --region us-east-1 --alarm-name UnauthorizedAPICalls --metric-name UnauthorizedAPICalls --namespace CISBenchmark --statistic Sum --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1 --treat-missing-data notBreaching --alarm-actions arn:aws:sns:us-east-1:111122223333:security-alerts

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # $ and ` in single quotes are JMESPath and filter patterns, not the shell's
+# trailwatch remediate: the fix for AWS account 111122223333
+#
+# Judged by CIS AWS Foundations Benchmark v7.0.0, from ../../snapshots/broken-filter-assumed-roles-only.json.
+# Review it, then run it with credentials for account 111122223333 (bash 111122223333.sh).
+# It reuses what works, changes only what the FAILs name, and running it
+# twice changes nothing the second time.
+#
+# Mends: iam-policy-changes.
+# Calls: 1.
+
+set -euo pipefail
+
+account=$(aws sts get-caller-identity --query Account --output text)
+if [[ $account != 111122223333 ]]; then
+	echo "these credentials are for account $account, not 111122223333: nothing was changed" >&2
+	exit 1
+fi
+
+# Mends "metric_filter" for iam-policy-changes.
+# Puts IAMPolicyChanges again under its own name, replacing it.
+if [[ $(aws logs describe-metric-filters --region us-east-1 --log-group-name aws-cloudtrail-logs-111122223333 --filter-name-prefix IAMPolicyChanges --query 'metricFilters[?filterName==`"IAMPolicyChanges"`] | [-1].[filterPattern, metricTransformations[0].metricName, metricTransformations[0].metricNamespace, metricTransformations[0].metricValue, metricTransformations[0].defaultValue, metricTransformations[0].unit, metricTransformations[0].dimensions, length(metricTransformations)]' --output text) != $'{ ($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy) }\x09IAMPolicyChanges\x09CISBenchmark\x091\x09None\x09None\x09None\x091' ]]; then
+	aws logs put-metric-filter --region us-east-1 --log-group-name aws-cloudtrail-logs-111122223333 --filter-name IAMPolicyChanges --metric-transformations '[{"metricName":"IAMPolicyChanges","metricNamespace":"CISBenchmark","metricValue":"1"}]' --filter-pattern '{ ($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy) }'
+fi

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # $ and ` in single quotes are JMESPath and filter patterns, not the shell's
+# trailwatch remediate: the fix for AWS account 111122223333
+#
+# Judged by CIS AWS Foundations Benchmark v7.0.0, from ../../snapshots/broken-logging-stopped.json.
+# Review it, then run it with credentials for account 111122223333 (bash 111122223333.sh).
+# It reuses what works, changes only what the FAILs name, and running it
+# twice changes nothing the second time.
+#
+# Mends: cloudtrail-config-changes, cmk-disable-or-deletion, config-changes,
+#   console-auth-failures, console-signin-without-mfa, iam-policy-changes,
+#   nacl-changes, network-gateway-changes, organizations-changes,
+#   root-account-usage, route-table-changes, s3-bucket-policy-changes,
+#   security-group-changes, trail-multi-region-logging, trail-s3-object-reads,
+#   trail-s3-object-writes, unauthorized-api-calls, vpc-changes.
+# Calls: 1.
+
+set -euo pipefail
+
+account=$(aws sts get-caller-identity --query Account --output text)
+if [[ $account != 111122223333 ]]; then
+	echo "these credentials are for account $account, not 111122223333: nothing was changed" >&2
+	exit 1
+fi
+
+# Mends "logging" for cloudtrail-config-changes, cmk-disable-or-deletion,
+#   config-changes, console-auth-failures, console-signin-without-mfa,
+#   iam-policy-changes, nacl-changes, network-gateway-changes,
+#   organizations-changes, root-account-usage, route-table-changes,
+#   s3-bucket-policy-changes, security-group-changes, unauthorized-api-calls,
+#   vpc-changes.
+# Mends "logging is stopped" for trail-multi-region-logging,
+#   trail-s3-object-reads, trail-s3-object-writes.
+if [[ $(aws cloudtrail get-trail-status --region us-east-1 --name management-events --query IsLogging --output text) != True ]]; then
+	aws cloudtrail start-logging --region us-east-1 --name management-events
+fi

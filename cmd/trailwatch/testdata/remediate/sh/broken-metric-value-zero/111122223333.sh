@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # $ and ` in single quotes are JMESPath and filter patterns, not the shell's
+# trailwatch remediate: the fix for AWS account 111122223333
+#
+# Judged by CIS AWS Foundations Benchmark v7.0.0, from ../../snapshots/broken-metric-value-zero.json.
+# Review it, then run it with credentials for account 111122223333 (bash 111122223333.sh).
+# It reuses what works, changes only what the FAILs name, and running it
+# twice changes nothing the second time.
+#
+# Mends: root-account-usage.
+# Calls: 1.
+
+set -euo pipefail
+
+account=$(aws sts get-caller-identity --query Account --output text)
+if [[ $account != 111122223333 ]]; then
+	echo "these credentials are for account $account, not 111122223333: nothing was changed" >&2
+	exit 1
+fi
+
+# Mends "alarm" for root-account-usage.
+# Puts RootAccountUsage again under its own name, replacing it.
+if [[ $(aws logs describe-metric-filters --region us-east-1 --log-group-name aws-cloudtrail-logs-111122223333 --filter-name-prefix $'\x00filter\x00' --query 'metricFilters[?filterName==`"\u0000filter\u0000"`] | [-1].[filterPattern, metricTransformations[0].metricName, metricTransformations[0].metricNamespace, metricTransformations[0].metricValue, metricTransformations[0].defaultValue, metricTransformations[0].unit, metricTransformations[0].dimensions, length(metricTransformations)]' --output text) != $'\x00pattern\x00\x09RootAccountUsage\x09CISBenchmark\x091\x09None\x09None\x09None\x091' ]]; then
+	aws logs put-metric-filter --region us-east-1 --log-group-name aws-cloudtrail-logs-111122223333 --filter-name RootAccountUsage --metric-transformations '[{"metricName":"RootAccountUsage","metricNamespace":"CISBenchmark","metricValue":"1"}]' --filter-pattern '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
+fi
