@@ -42,9 +42,15 @@ test-setup: ## install what the tests check with, when missing (Debian's shellch
 # tests of internal/engine do not. Fuzzing it for new inputs is slow to
 # start (every input of the corpus is judged first), so it is left to
 # make fuzz.
+# The golden tests of the command line (every example through evaluate
+# and remediate, in process) run without the race detector: it made them
+# five times slower, and what runs concurrently there is the engine's,
+# which its own tests run under the detector.
+GOLDEN_CLI := ^(TestEvaluateGolden|TestRemediateGolden)$$
 test-go: build ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$' ./...
+	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(GOLDEN_CLI)' ./...
+	$(GO) test -count=1 -timeout 5m -run '$(GOLDEN_CLI)' ./cmd/trailwatch
 
 test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 	$(BIN) policy test

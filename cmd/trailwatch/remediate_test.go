@@ -37,14 +37,33 @@ func remediateCases(t *testing.T) map[string][]string {
 	return cases
 }
 
-// Every fix remediate writes for the examples, as bash and as
+// templated are the cases also written as CloudFormation: between them,
+// every kind of resource a template holds (a new filter and alarm, a
+// subscription, a topic policy), the calls it cannot express (a trail's,
+// a filter put again, a bucket's), a template of those alone, and an
+// organization with nothing to fix.
+var templated = map[string]bool{
+	"broken-no-log-group":          true,
+	"broken-topic-no-subscription": true,
+	"broken-topic-policy":          true,
+	"broken-filter-misses-event":   true,
+	"broken-logging-stopped":       true,
+	"broken-trail-bucket-public":   true,
+	"organization":                 true,
+}
+
+// Every fix remediate writes for the examples as bash, and for some as
 // CloudFormation: each file and the summary are whole golden files; each
 // script passes bash -n and shellcheck, each template cfn-lint and the
 // CloudFormation resource schemas of its resources.
 func TestRemediateGolden(t *testing.T) {
 	var scripts, templates []string
 	for name, args := range remediateCases(t) {
-		for _, format := range []string{"sh", "cloudformation"} {
+		formats := []string{"sh"}
+		if templated[name] {
+			formats = append(formats, "cloudformation")
+		}
+		for _, format := range formats {
 			dir := t.TempDir()
 			code, stdout, stderr := cli(t, append([]string{"remediate", "--format", format, "-o", dir}, args...)...)
 			if code != 0 || stderr != "" {
