@@ -42,11 +42,12 @@ test-setup: ## install what the tests check with, when missing (Debian's shellch
 # tests of internal/engine do not. Fuzzing it for new inputs is slow to
 # start (every input of the corpus is judged first), so it is left to
 # make fuzz.
-# The golden tests of the command line (every example through evaluate
-# and remediate, in process) run without the race detector: it made them
-# five times slower, and what runs concurrently there is the engine's,
-# which its own tests run under the detector.
-GOLDEN_CLI := ^(TestEvaluateGolden|TestRemediateGolden)$$
+# The golden and script tests of the command line (every example through
+# evaluate and remediate, the CLI's behaviour in txtar scripts) run
+# without the race detector: it made them four times slower, and what
+# runs concurrently there is the engine's, which its own tests run under
+# the detector.
+GOLDEN_CLI := ^(TestEvaluateGolden|TestRemediateGolden|TestScripts)$$
 test-go: build ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(GOLDEN_CLI)' ./...
