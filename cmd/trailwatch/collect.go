@@ -50,6 +50,11 @@ func runCollect(ctx context.Context, args []string, s streams) error {
 	if err := checkDashO(*output); err != nil {
 		return err
 	}
+	var guard outputGuard
+	guard.reads("--accounts-file", *accountsFile)
+	if err := guard.writes("-o", *output); err != nil {
+		return err
+	}
 	if err := collector.CheckRegions(regions); err != nil {
 		return usageError("--%v", err)
 	}

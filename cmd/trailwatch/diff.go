@@ -46,6 +46,13 @@ func runDiff(ctx context.Context, args []string, s streams) error {
 	if err := checkDashO(*output); err != nil {
 		return err
 	}
+	var guard outputGuard
+	guard.reads("--old", olds...)
+	guard.reads("--new", news...)
+	guard.readsDirs(policyDirs...)
+	if err := guard.writes("-o", *output); err != nil {
+		return err
+	}
 	for _, p := range append(append([]string{}, olds...), news...) {
 		if p == "-" {
 			return usageError("diff reads snapshot files; standard input cannot be both sides")

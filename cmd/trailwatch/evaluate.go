@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"time"
 
@@ -39,6 +40,8 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	todayFlag := fs.String("today", "", "judge waivers' expiry on this date, `YYYY-MM-DD` (default: today, UTC)")
 	warnExpiry := fs.Int("warn-expiry", 14, "list waivers that expire within this many `DAYS`")
 	par := fs.Int("parallel", runtime.GOMAXPROCS(0), "judge this many accounts at once")
+	timeout := fs.Duration("timeout", 15*time.Minute, "stop evaluating after this long: exit 2, naming the control that did not finish (policies from contributors are bounded)")
+	maxMemory := fs.Int("max-memory", 0, "stop evaluating when the heap passes this many `MiB`: exit 2 (default: 4 GiB, or 4 times the snapshots if more)")
 	reuse := fs.Bool("reuse", true, "judge once the accounts whose evidence is the same up to their own id (false: judge every account)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -65,6 +68,18 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	if err := checkDashO(*output); err != nil {
 		return err
 	}
+	var guard outputGuard
+	guard.reads("snapshot", paths...)
+	guard.reads("--waivers", waiverFiles...)
+	guard.readsDirs(policyDirs...)
+	if err := guard.writes("-o", *output); err != nil {
+		return err
+	}
+	for _, r := range extra {
+		if err := guard.writes("--report "+r.format+"=", r.path); err != nil {
+			return err
+		}
+	}
 	today, err := parseToday(*todayFlag)
 	if err != nil {
 		return err
@@ -74,6 +89,9 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	}
 	if *par < 1 {
 		return usageError("--parallel must be at least 1")
+	}
+	if *timeout <= 0 || *maxMemory < 0 {
+		return usageError("--timeout must be more than 0, and --max-memory 0 (automatic) or more")
 	}
 
 	limitMemory(paths)
@@ -91,8 +109,12 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return err
 	}
 	// Only the results are needed from here: the snapshot's evidence goes
-	// as soon as it has been judged.
-	results, err := ev.EvaluateAndRelease(ctx, org)
+	// as soon as it has been judged. The policies are bounded in time and
+	// in memory: a contributor's policy that runs away stops the run with
+	// exit 2, naming what it was judging.
+	bounded, stop := boundEvaluation(ctx, *timeout, memoryLimit(*maxMemory, paths))
+	results, err := ev.EvaluateAndRelease(bounded, org)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -118,12 +140,15 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		rendered[i] = b.Bytes()
 	}
 	for i, r := range extra {
-		if err := fileio.WriteAtomic(r.path, rendered[i]); err != nil {
+		if err := writeOutput(r.path, rendered[i], s.stdout, r.format+" report"); err != nil {
 			return err
 		}
 	}
 	if err := writeOutput(*output, buf.Bytes(), s.stdout, "report"); err != nil {
 		return err
+	}
+	if len(rep.Results) > 0 && !rep.Decided() && rep.Summary.Error == 0 {
+		fmt.Fprintln(s.stderr, "trailwatch: no result was decided: every control was ERROR before the waivers, and waivers cannot make a run that read nothing pass")
 	}
 	if code := rep.ExitCode(); code != exitOK {
 		return silentExit(code)
@@ -245,10 +270,62 @@ func parseReports(specs []string, opts report.Options) ([]extraReport, error) {
 		if err != nil {
 			return nil, usageError("--report %s: %v", spec, err)
 		}
-		if err := checkOutput(path); err != nil {
-			return nil, usageError("--report %s: %v", spec, err)
+		if path != "-" {
+			if err := checkOutput(path); err != nil {
+				return nil, usageError("--report %s: %v", spec, err)
+			}
 		}
 		out = append(out, extraReport{format: format, path: path, renderer: r})
 	}
 	return out, nil
+}
+
+// memoryLimit is the heap, in bytes, evaluation may reach: --max-memory
+// MiB, or 4 GiB, or 4 times the snapshots if that is more.
+func memoryLimit(mib int, paths []string) uint64 {
+	if mib > 0 {
+		return uint64(mib) << 20
+	}
+	var size uint64
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			size += uint64(fi.Size())
+		}
+	}
+	return max(4<<30, 4*size)
+}
+
+// boundEvaluation is a context that ends after timeout, or when the heap
+// passes limit bytes (read every 50 ms), its cause an
+// engine.StoppedError saying which. Go cannot catch running out of
+// memory, so the limit stops a policy that grows without end before the
+// machine does.
+func boundEvaluation(ctx context.Context, timeout time.Duration, limit uint64) (context.Context, func()) {
+	ctx, cancelTime := context.WithTimeoutCause(ctx, timeout, &engine.StoppedError{Why: fmt.Sprintf("the time limit (--timeout %s)", timeout)})
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				metrics.Read(sample)
+				if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > limit {
+					cancel(&engine.StoppedError{Memory: true, Why: fmt.Sprintf("the memory limit (--max-memory %d MiB)", limit>>20)})
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		cancel(nil)
+		cancelTime()
+	}
 }

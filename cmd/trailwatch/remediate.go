@@ -55,6 +55,13 @@ func runRemediate(ctx context.Context, args []string, s streams) error {
 	if err != nil {
 		return err
 	}
+	var guard outputGuard
+	guard.reads("snapshot", paths...)
+	guard.reads("--waivers", waiverFiles...)
+	guard.readsDirs(policyDirs...)
+	if err := guard.writes("-o", *output); err != nil {
+		return err
+	}
 
 	org, err := readOrganization(ctx, paths, s.stdin)
 	if err != nil {
@@ -115,6 +122,11 @@ func runRemediate(ctx context.Context, args []string, s streams) error {
 				}
 				files = append(files, file{name, t.Body})
 			}
+		}
+	}
+	for _, f := range files {
+		if err := guard.writes("-o", filepath.Join(*output, f.name)); err != nil {
+			return err
 		}
 	}
 	if len(files) > 0 {

@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -257,6 +259,9 @@ func (e *Evaluator) evalAccount(ctx context.Context, input ast.Object, account s
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(e.cache.forEval()))
 	if err != nil {
 		if ctx.Err() != nil {
+			if cause := context.Cause(ctx); errors.Is(cause, context.DeadlineExceeded) || errors.As(cause, new(*StoppedError)) {
+				return nil, e.stopped(cause, input, account)
+			}
 			return nil, ctx.Err()
 		}
 		return nil, &PolicyError{Problems: append([]string{fmt.Sprintf("the controls failed on account %s:", account)}, problems(err)...)}
@@ -366,4 +371,57 @@ func (e *Evaluator) Report(tool, version string, snap *snapshot.Snapshot, names 
 		rep.Skipped = append(rep.Skipped, report.Skipped{AccountID: sk.AccountID, Name: sk.Name, State: sk.State, Reason: sk.Reason})
 	}
 	return rep
+}
+
+// StoppedError is an evaluation stopped before it ended: by its time
+// limit, or by the memory it took (the cause given to the context), with
+// the account being judged and, when one was found, the control that did
+// not finish on it.
+type StoppedError struct {
+	Why    string // "the time limit (--timeout 2m0s)", say
+	Memory bool   // stopped for the memory it took
+
+	Account string
+	Control string // "" when no one control was found
+	Where   string // the control's policy file
+}
+
+func (e *StoppedError) Error() string {
+	if e.Control == "" {
+		return fmt.Sprintf("evaluation stopped at %s while judging account %s", e.Why, e.Account)
+	}
+	return fmt.Sprintf("evaluation stopped at %s: control %s (%s) did not finish judging account %s", e.Why, e.Control, e.Where, e.Account)
+}
+
+// culpritBudget is how long each control is given, alone, to judge the
+// account an evaluation stopped on.
+const culpritBudget = 2 * time.Second
+
+// stopped makes the error of an evaluation stopped on an account: each
+// control judges the account alone, within culpritBudget, and the first
+// that does not finish is named. Only a run that already failed pays for
+// this.
+func (e *Evaluator) stopped(cause error, input ast.Object, account string) error {
+	out := &StoppedError{Why: "the time limit", Account: account}
+	var given *StoppedError
+	if errors.As(cause, &given) {
+		out.Why, out.Memory = given.Why, given.Memory
+		if given.Memory {
+			return out // judging again would take the memory again
+		}
+	}
+	for _, c := range e.controls {
+		ctx, cancel := context.WithTimeout(context.Background(), culpritBudget)
+		q, err := e.policies.query(fmt.Sprintf("r := [x | x := data.%s.%s]", c.Package, ResultRule)).PrepareForEval(ctx)
+		if err == nil {
+			_, err = q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(newRunCache(e.policies.memoized).forEval()))
+		}
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			out.Control, out.Where = c.ID, c.Location
+			break
+		}
+	}
+	return out
 }

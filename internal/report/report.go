@@ -246,10 +246,22 @@ func (r *Report) ExitCode() int {
 	switch {
 	case r.Summary.Fail > 0:
 		return 1
-	case r.Summary.Error > 0 || len(r.Results) == 0:
+	case r.Summary.Error > 0 || len(r.Results) == 0 || !r.Decided():
 		return 2
 	}
 	return 0
+}
+
+// Decided reports whether the run decided anything: some result was PASS
+// or FAIL before waivers. A run in which every control was ERROR (every
+// role assumption refused, say) exits 2 whatever the waivers accept.
+func (r *Report) Decided() bool {
+	for _, res := range r.Results {
+		if res.Status == Pass || res.Status == Fail || res.Status == Waived && res.Was == Fail {
+			return true
+		}
+	}
+	return false
 }
 
 // Renderer writes a report in one format.

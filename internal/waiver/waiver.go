@@ -167,6 +167,11 @@ func parseOne(name string, n *yaml.Node, controls []string) (report.Waiver, erro
 		for _, s := range ss {
 			w.Statuses = append(w.Statuses, report.Status(s))
 		}
+		// An ERROR is evidence that could not be read: accepting it in
+		// every account would let a run that read nothing pass.
+		if slices.Contains(w.Statuses, report.Error) && slices.Contains(w.Accounts, "*") {
+			return fail(v, "statuses: a waiver of ERROR names its accounts; * would accept a run that could read nothing")
+		}
 	}
 	return w, nil
 }

@@ -154,6 +154,7 @@ func TestParseRefuses(t *testing.T) {
 		{"bad account", edit(2, `    accounts: ["1111"]`), `w.yaml:3: accounts: "1111": an account id is 12 digits`},
 		{"bad region", one + "    regions: [Europe]\n", `w.yaml:7: regions: "Europe": not a region code`},
 		{"PASS waived", one + "    statuses: [PASS]\n", `w.yaml:7: statuses: "PASS": a waiver covers FAIL and ERROR only`},
+		{"ERROR everywhere", edit(2, `    accounts: ["*"]`) + "    statuses: [ERROR]\n", `w.yaml:7: statuses: a waiver of ERROR names its accounts; * would accept a run that could read nothing`},
 		{"not YAML", "waivers: [\n", "w.yaml:1: did not find expected node content"},
 		{"no list", "rules: []\n", `w.yaml:1: unknown key "rules"; known: waivers`},
 		{"empty", "", "w.yaml: empty file"},
