@@ -6,7 +6,7 @@ BIN     := bin/trailwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: help build demo test test-setup test-go test-rego test-fuzz fmt report-inputs bench bench-hostile fuzz clean
+.PHONY: help build demo screenshot test test-setup test-go test-rego test-fuzz fmt report-inputs bench bench-hostile fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -19,17 +19,31 @@ demo: build ## moto + the benchmark's remediation: collect, evaluate (PASS); sto
 
 test: test-setup test-go test-rego test-fuzz ## everything CI runs
 
-# What the tests check with, installed when missing: shellcheck (Debian's
-# package) for the scripts trailwatch remediate writes. moto, the aws CLI
-# and cfn-lint (which moto's CloudFormation brings) are on every machine
-# of this project; a test that needs one fails when it is missing.
-test-setup: ## install what the tests check with, when missing (Debian's shellcheck)
-	@command -v shellcheck >/dev/null || { \
-		echo "installing shellcheck (Debian's package)"; \
-		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-		$$SUDO apt-get install -y -q shellcheck >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q shellcheck >/dev/null; }; \
-	}
-	@command -v shellcheck >/dev/null || { echo "shellcheck is missing and could not be installed" >&2; exit 1; }
+# What the tests check with, installed when missing, from Debian's
+# packages: shellcheck for the scripts trailwatch remediate writes, and
+# chromium, in which the HTML report is read. moto, the aws CLI and
+# cfn-lint (which moto's CloudFormation brings) are on every machine of
+# this project; a test that needs one fails when it is missing.
+test-setup: ## install what the tests check with, when missing (Debian's shellcheck and chromium)
+	@set -e; SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	for need in shellcheck:shellcheck chromium:chromium; do \
+		cmd=$${need%%:*}; pkg=$${need#*:}; \
+		command -v $$cmd >/dev/null && continue; \
+		echo "installing $$pkg (Debian's package)"; \
+		$$SUDO apt-get install -y -q $$pkg >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$pkg >/dev/null; }; \
+		command -v $$cmd >/dev/null || { echo "$$pkg is missing and could not be installed" >&2; exit 1; }; \
+	done
+
+# The README's picture of the HTML report: the organization example,
+# rendered by headless Chromium.
+screenshot: build test-setup ## docs/report.png, the HTML report of the organization example, from headless Chromium
+	@mkdir -p docs
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	$(BIN) evaluate --format html -o $$tmp/report.html snapshots/organization.json >/dev/null || test -s $$tmp/report.html; \
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --user-data-dir=$$tmp/profile --hide-scrollbars \
+		--window-size=1280,900 --screenshot=$$PWD/docs/report.png file://$$tmp/report.html 2>/dev/null; \
+	test -s docs/report.png && echo "wrote docs/report.png"
 
 # build and vet first: they compile every package once, and the tests that
 # build the binary or vet the tree then find it in the cache. On a machine

@@ -198,6 +198,7 @@ func run(ctx context.Context, bin string) error {
 	if err := collect("friday.json"); err != nil {
 		return err
 	}
+	friday := snap
 	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "--waivers", waivers, snap); err != nil {
 		return err
 	}
@@ -229,6 +230,13 @@ func run(ctx context.Context, bin string) error {
 	if err := trailwatch(ctx, bin, cli, 0, "evaluate", "--waivers", waivers, snap); err != nil {
 		return err
 	}
+
+	// The week as an auditor reads it: Friday's reading, in a browser.
+	page := filepath.Join(filepath.Dir(bin), "demo-report.html")
+	if err := trailwatch(ctx, bin, cli, 1, "evaluate", "--waivers", waivers, "--format", "html", "-o", page, friday); err != nil {
+		return err
+	}
+	fmt.Printf("  the HTML report of Friday's reading: %s (open it in a browser)\n", page)
 	step("Stopping moto")
 	return nil
 }

@@ -286,6 +286,7 @@ var formats = map[string]func(Options) Renderer{
 	"markdown": func(Options) Renderer { return Markdown{} },
 	"asff":     func(o Options) Renderer { return ASFF{Region: o.Region} },
 	"ocsf":     func(Options) Renderer { return OCSF{} },
+	"html":     func(Options) Renderer { return HTML{} },
 }
 
 // Formats lists the format names, sorted, for help texts and errors.
