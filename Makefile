@@ -72,10 +72,10 @@ test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 	$(BIN) policy fmt policies
 
 test-fuzz: ## short fuzz runs of what parses untrusted text; the controls on the corpus of mutated accounts
-	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 8s -fuzzminimizetime 2s ./internal/filterpattern
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvent$$' -fuzztime 4s -fuzzminimizetime 2s ./internal/filterpattern
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 6s -fuzzminimizetime 2s ./internal/snapshot
-	$(GO) test -run '^$$' -fuzz '^FuzzScanner$$' -fuzztime 4s -fuzzminimizetime 2s ./internal/strictjson
+	$(GO) test -run '^$$' -fuzz '^FuzzParseMatch$$' -fuzztime 6s -fuzzminimizetime 2s ./internal/filterpattern
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEvent$$' -fuzztime 3s -fuzzminimizetime 2s ./internal/filterpattern
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 4s -fuzzminimizetime 2s ./internal/snapshot
+	$(GO) test -run '^$$' -fuzz '^FuzzScanner$$' -fuzztime 3s -fuzzminimizetime 2s ./internal/strictjson
 	$(GO) test -count=1 -run '^FuzzEvaluate$$' ./internal/engine
 
 fmt: ## format Go and Rego

@@ -186,7 +186,7 @@ func TestDeliveryScenarios(t *testing.T) {
 				}
 			}
 			if tt.manual == "" && (tt.status == "FAIL" || tt.others == "FAIL" || len(tt.except) > 0) {
-				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: append(scenarioArgs(), tt.args...), family: "monitoring"}, path)
+				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: append(scenarioArgs(), tt.args...), family: "monitoring"}, path, results)
 			}
 		})
 	}

@@ -307,7 +307,7 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("%d results, want one per control (%d)", len(results[tt.account]), len(scenarioControls))
 			}
 			if tt.status == "FAIL" && tt.noProof == "" {
-				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: scenarioArgs(), family: "monitoring"}, path)
+				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: scenarioArgs(), family: "monitoring"}, path, results)
 			}
 		})
 	}

@@ -102,7 +102,7 @@ func TestTrailIntegrity(t *testing.T) {
 				}
 			}
 			if tt.fixed {
-				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: selection, family: "trail_integrity"}, path)
+				proveFix(t, fixRun{account: tt.account, cli: cli, collect: collectArgs, eval: selection, family: "trail_integrity"}, path, results)
 			}
 		})
 	}

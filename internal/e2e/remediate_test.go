@@ -27,16 +27,16 @@ type fixRun struct {
 	family  string
 }
 
-// proveFix takes a snapshot whose account FAILs and proves trailwatch
+// proveFix takes a snapshot whose account FAILs (first, its evaluation
+// with f.eval) and proves trailwatch
 // remediate's script as the issue asks: the script is written, passes
 // bash -n and shellcheck, runs against moto with the aws CLI; a new
 // reading then PASSes every control that failed, trailwatch diff shows
 // only those improvements (no regression, no drift of what passed); and a
 // second run of the script changes nothing (the third reading equals the
 // second). It returns the script.
-func proveFix(t *testing.T, f fixRun, before string) string {
+func proveFix(t *testing.T, f fixRun, before string, first verdicts) string {
 	t.Helper()
-	_, first := evaluateFamily(t, f.family, append(f.eval, before)...)
 	failing := 0
 	for _, r := range first[f.account] {
 		if r.Status == "FAIL" {
