@@ -56,16 +56,20 @@ screenshot: build test-setup ## docs/report.png, the HTML report of the organiza
 # tests of internal/engine do not. Fuzzing it for new inputs is slow to
 # start (every input of the corpus is judged first), so it is left to
 # make fuzz.
-# The golden and script tests of the command line (every example through
-# evaluate and remediate, the CLI's behaviour in txtar scripts) run
-# without the race detector: it made them four times slower, and what
-# runs concurrently there is the engine's, which its own tests run under
-# the detector.
-GOLDEN_CLI := ^(TestEvaluateGolden|TestRemediateGolden|TestScripts)$$
+# Tests that judge many snapshots on one goroutine run without the race
+# detector, which made them four to five times slower: the golden and
+# script tests of the command line (every example through evaluate and
+# remediate, the CLI's behaviour in txtar scripts), and the engine's
+# single-threaded checks of every benchmark pattern and of the chain's
+# cost. What runs concurrently is the engine's, and its own tests of it
+# (TestOrganizationReuseAndParallel and others) run under the detector.
+NORACE_CLI    := ^(TestEvaluateGolden|TestRemediateGolden|TestScripts)$$
+NORACE_ENGINE := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear)$$
 test-go: build ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(GOLDEN_CLI)' ./...
-	$(GO) test -count=1 -timeout 5m -run '$(GOLDEN_CLI)' ./cmd/trailwatch
+	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(NORACE_CLI)|$(NORACE_ENGINE)' ./...
+	$(GO) test -count=1 -timeout 5m -run '$(NORACE_CLI)' ./cmd/trailwatch
+	$(GO) test -count=1 -timeout 5m -run '$(NORACE_ENGINE)' ./internal/engine
 
 test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 	$(BIN) policy test
