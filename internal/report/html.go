@@ -36,21 +36,22 @@ var htmlPage = template.Must(template.New("report.html.tmpl").Funcs(template.Fun
 
 // htmlView is what the page template reads.
 type htmlView struct {
-	Title       string
-	Summary     string
-	Benchmark   string
-	Strict      bool
-	CollectedAt string
-	Snapshots   []string
-	Counts      Summary
-	Controls    []htmlControl
-	Accounts    string
-	Details     []htmlDetail
-	Waivers     *Waivers
-	Skipped     []Skipped
-	CSS         template.CSS
-	JS          template.JS
-	Data        htmlData
+	Title         string
+	Summary       string
+	Benchmark     string
+	Strict        bool
+	CollectedAt   string
+	Snapshots     []string
+	Counts        Summary
+	Controls      []htmlControl
+	Accounts      string
+	Details       []htmlDetail
+	PassesLeftOut bool
+	Waivers       *Waivers
+	Skipped       []Skipped
+	CSS           template.CSS
+	JS            template.JS
+	Data          htmlData
 }
 
 type htmlControl struct {
@@ -112,6 +113,11 @@ var chainLinks = []struct{ link, name string }{
 
 var statusLetters = map[Status]byte{Pass: 'P', Fail: 'F', Error: 'E', Waived: 'W'}
 
+// htmlPassDetails is the most results for which a PASS's chain is drawn
+// too; past it the page keeps what is wrong, and the JSON report every
+// chain.
+const htmlPassDetails = 2000
+
 func (HTML) Render(w io.Writer, r *Report) error {
 	css, _ := htmlFiles.ReadFile("html/report.css")
 	js, _ := htmlFiles.ReadFile("html/report.js")
@@ -152,7 +158,7 @@ func (HTML) Render(w io.Writer, r *Report) error {
 		if letter, ok := statusLetters[res.Status]; ok {
 			row[res.AccountID][index[res.ControlID]] = letter
 		}
-		if res.Status != Pass {
+		if res.Status != Pass || len(r.Results) <= htmlPassDetails {
 			v.Details = append(v.Details, htmlDetailOf(res, controls[index[res.ControlID]], v.Controls[index[res.ControlID]].Label))
 		}
 	}
@@ -160,6 +166,7 @@ func (HTML) Render(w io.Writer, r *Report) error {
 		v.Data.Accounts = append(v.Data.Accounts, htmlAccount{ID: a, Cells: string(row[a])})
 	}
 	v.Accounts = plural(len(accounts), "account")
+	v.PassesLeftOut = len(r.Results) > htmlPassDetails && r.Summary.Pass > 0
 	slices.SortStableFunc(v.Details, func(a, b htmlDetail) int {
 		if c := strings.Compare(a.Account, b.Account); c != 0 {
 			return c
@@ -183,6 +190,13 @@ func htmlDetailOf(res Result, c Control, label string) htmlDetail {
 			Link, Status, Reason, Bucket string
 			TrailName                    string `json:"trail_name"`
 		}
+		Chain *struct {
+			Trail, Metric, Alarm, Topic string
+			LogGroup                    string `json:"log_group"`
+			Filter                      string `json:"metric_filter"`
+			Pattern                     string `json:"filter_pattern"`
+			Subscriptions               int    `json:"confirmed_subscriptions"`
+		}
 	}
 	if len(res.Evidence) > 0 {
 		_ = json.Unmarshal(res.Evidence, &ev)
@@ -190,6 +204,16 @@ func htmlDetailOf(res Result, c Control, label string) htmlDetail {
 	for _, t := range ev.Trails {
 		if t.Link == "" {
 			d.Findings = append(d.Findings, htmlFinding{Trail: t.TrailName, Bucket: t.Bucket, Status: t.Status, Reason: t.Reason})
+		}
+	}
+	// A PASS's chain, by the names of what holds it.
+	if c := ev.Chain; c != nil {
+		for _, l := range []struct{ name, value string }{
+			{"trail", c.Trail}, {"log group", c.LogGroup}, {"metric filter", c.Filter + ": " + c.Pattern},
+			{"metric", c.Metric}, {"alarm", c.Alarm}, {"topic", c.Topic},
+			{"subscriptions", plural(c.Subscriptions, "confirmed subscription") + " that let it through"},
+		} {
+			d.Links = append(d.Links, htmlLink{Name: l.name, State: "holds", Reason: l.value})
 		}
 	}
 	// The chain of the first trail whose link broke: the broken link

@@ -18,10 +18,11 @@
 
   // What each account's results say, for the search box: the reasons,
   // names and fixes of its results that are not a PASS.
-  var text = {};
+  var text = {}, anchors = {};
   document.querySelectorAll("article.result").forEach(function (a) {
     var id = a.getAttribute("data-account");
     text[id] = (text[id] || "") + " " + a.textContent.toLowerCase();
+    anchors[a.id] = true;
   });
 
   function matches(acct) {
@@ -53,7 +54,7 @@
     var td = document.createElement("td");
     td.className = "s-" + c;
     td.title = data.controls[i] + ": " + names[c];
-    if (c === "F" || c === "E" || c === "W") {
+    if (c !== "-" && anchors["r-" + acct.id + "-" + data.controls[i]]) {
       var a = document.createElement("a");
       a.href = "#r-" + acct.id + "-" + data.controls[i];
       a.textContent = names[c];
@@ -108,7 +109,7 @@
     document.querySelectorAll("article.result").forEach(function (a) {
       var s = a.className.match(/s-(\w)/)[1];
       var hide = (ctl !== "" && a.getAttribute("data-control") !== data.controls[+ctl]) ||
-        (st && st !== "bad" && s !== st) || (q && a.textContent.toLowerCase().indexOf(q) < 0);
+        (st && st !== "bad" && s !== st) || (st === "bad" && s === "P") || (q && a.textContent.toLowerCase().indexOf(q) < 0);
       a.classList.toggle("hidden", !!hide);
     });
   }
