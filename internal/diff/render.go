@@ -95,9 +95,23 @@ func changeText(c Change) string {
 	return c.Text
 }
 
+// markdownLimit is the most bytes the Markdown diff takes: GitHub's limit
+// on a job summary (report.MarkdownLimit), like evaluate's Markdown.
+var markdownLimit = report.MarkdownLimit
+
 func renderMarkdown(w io.Writer, d *Diff) error {
 	var b strings.Builder
 	md, code := report.MarkdownText, report.MarkdownCode
+	// Room kept for the note that says what was left out.
+	const reserve = 512
+	left := 0
+	add := func(line string) {
+		if left > 0 || b.Len()+len(line) > markdownLimit-reserve {
+			left++
+			return
+		}
+		b.WriteString(line)
+	}
 	fmt.Fprintf(&b, "## trailwatch diff: %s\n\n", md(headline(d)))
 	fmt.Fprintf(&b, "Old: %s<br>\nNew: %s\n", md(side(d.Old, d.OldTime)), md(side(d.New, d.NewTime)))
 	for _, s := range sections {
@@ -110,7 +124,7 @@ func renderMarkdown(w io.Writer, d *Diff) error {
 		if len(rows) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n### %s\n\n| account | control | verdict | reason now | because |\n| --- | --- | --- | --- | --- |\n", s.title)
+		add(fmt.Sprintf("\n### %s\n\n| account | control | verdict | reason now | because |\n| --- | --- | --- | --- | --- |\n", s.title))
 		for _, v := range rows {
 			var causes []string
 			for _, c := range v.Causes {
@@ -120,14 +134,17 @@ func renderMarkdown(w io.Writer, d *Diff) error {
 			if because == "" {
 				because = "no change of the evidence explains it"
 			}
-			fmt.Fprintf(&b, "| %s | `%s` | %s → %s | %s | %s |\n", md(v.Account), code(v.Control), v.Old, v.New, md(firstNonEmpty(v.NewReason, v.OldReason)), because)
+			add(fmt.Sprintf("| %s | `%s` | %s → %s | %s | %s |\n", md(v.Account), code(v.Control), v.Old, v.New, md(firstNonEmpty(v.NewReason, v.OldReason)), because))
 		}
 	}
 	if len(d.Drift) > 0 {
-		b.WriteString("\n### Other changes (no verdict changed)\n\n")
+		add("\n### Other changes (no verdict changed)\n\n")
 		for _, c := range d.Drift {
-			fmt.Fprintf(&b, "- account %s: %s\n", md(c.Account), md(changeText(c)))
+			add(fmt.Sprintf("- account %s: %s\n", md(c.Account), md(changeText(c))))
 		}
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, "\n**%s left out**: GitHub takes at most 1 MiB of job summary; `trailwatch diff` in text or JSON has them all.\n", plural(left, "line"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

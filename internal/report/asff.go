@@ -166,7 +166,7 @@ func (a ASFF) Render(w io.Writer, r *Report) error {
 		}
 		if res.Status == Waived && res.Waiver != nil {
 			f.Workflow = &asffWorkflow{Status: "SUPPRESSED"}
-			f.ProductFields["trailwatch/WaiverOwner"] = res.Waiver.Owner
+			f.ProductFields["trailwatch/WaiverOwner"] = clipRunes(res.Waiver.Owner, 1024)
 			f.ProductFields["trailwatch/WaiverExpires"] = res.Waiver.Expires
 			f.ProductFields["trailwatch/WaiverReason"] = clipRunes(res.Waiver.Reason, 1024)
 		}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -248,6 +249,44 @@ func compareLabels(a, b string) int {
 // meaning within a line (a table's |, emphasis, links, code,
 // strikethrough, backslash escapes). References read the same in both.
 func mdEscape(s string) string {
+	return neutralize(mdEscapeMarkup(s))
+}
+
+// wordJoiner is U+2060, invisible and of no width: put inside what GitHub
+// would turn into a link, a mention or an emoji, it leaves it text.
+const wordJoiner = "\u2060"
+
+var (
+	mentionLike = regexp.MustCompile(`@([A-Za-z0-9])`)
+	schemeLike  = regexp.MustCompile(`(?i)\b(https?|ftp|mailto|www)([:.])`)
+	emojiLike   = regexp.MustCompile(`:([a-z0-9_+-]*[a-z][a-z0-9_+-]*):`)
+)
+
+// neutralize keeps text from a snapshot or a waiver from acting when
+// GitHub renders the Markdown in a pull request or a job summary: an
+// @mention that would notify someone, a bare URL or www. address that
+// would become a link, a :shortcode: that would become an emoji. GitHub
+// finds them in the rendered text, after character references are
+// decoded, so an invisible word joiner goes inside each. ARNs (words
+// starting arn:) are left whole: their fields are AWS's, and a reader
+// copies them.
+func neutralize(s string) string {
+	if !strings.ContainsAny(s, "@:.") {
+		return s
+	}
+	s = mentionLike.ReplaceAllString(s, "@"+wordJoiner+"$1")
+	s = schemeLike.ReplaceAllString(s, "$1"+wordJoiner+"$2")
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		if !strings.HasPrefix(w, "arn:") && strings.Count(w, ":") >= 2 {
+			words[i] = emojiLike.ReplaceAllString(w, ":$1"+wordJoiner+":")
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// mdEscapeMarkup writes the characters that are markup as references.
+func mdEscapeMarkup(s string) string {
 	var b strings.Builder
 	for _, r := range safe(s) {
 		switch r {

@@ -84,3 +84,21 @@ func TestMarkdownEscapes(t *testing.T) {
 		}
 	}
 }
+
+// Text from a snapshot or a waiver neither mentions, links nor draws an
+// emoji when GitHub renders the Markdown; an ARN stays whole.
+func TestMarkdownNeutralizes(t *testing.T) {
+	in := "ping @security-team, see https://evil.example/x and www.evil.example :rocket: in arn:aws:sns:us-east-1:111122223333:alerts"
+	got := report.MarkdownText(in)
+	for _, bad := range []string{"@security", "https:", "www.evil", ":rocket:"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("%q still holds %q", got, bad)
+		}
+	}
+	if !strings.Contains(got, "arn:aws:sns:us-east-1:111122223333:alerts") {
+		t.Errorf("the ARN was changed: %q", got)
+	}
+	if strings.ReplaceAll(got, "\u2060", "") != in {
+		t.Errorf("more than invisible joiners were added: %q", got)
+	}
+}
