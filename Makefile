@@ -61,15 +61,15 @@ screenshot: build test-setup ## docs/report.png, the HTML report of the organiza
 # script tests of the command line (every example through evaluate and
 # remediate, the CLI's behaviour in txtar scripts), and the engine's
 # single-threaded checks of every benchmark pattern and of the chain's
-# cost. What runs concurrently is the engine's, and its own tests of it
+# cost, the diff's cases and the synthetic organization's verdicts. What runs concurrently is the engine's, and its own tests of it
 # (TestOrganizationReuseAndParallel and others) run under the detector.
 NORACE_CLI    := ^(TestEvaluateGolden|TestRemediateGolden|TestScripts)$$
-NORACE_ENGINE := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear)$$
+NORACE_JUDGING := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear|TestEvidenceChanges|TestSynthesizedOrganization)$$
 test-go: build ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(NORACE_CLI)|$(NORACE_ENGINE)' ./...
+	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(NORACE_CLI)|$(NORACE_JUDGING)' ./...
 	$(GO) test -count=1 -timeout 5m -run '$(NORACE_CLI)' ./cmd/trailwatch
-	$(GO) test -count=1 -timeout 5m -run '$(NORACE_ENGINE)' ./internal/engine
+	$(GO) test -count=1 -timeout 5m -run '$(NORACE_JUDGING)' ./internal/engine ./internal/diff ./internal/synth
 
 test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 	$(BIN) policy test

@@ -15,7 +15,7 @@ import (
 // snapshot, and judges as designed: unbroken members pass every control
 // (through their own trail, and the organization's for its controls); each
 // kind of break fails or errs a control of the account that has it.
-func TestOrganization(t *testing.T) {
+func TestSynthesizedOrganization(t *testing.T) {
 	o := synth.Options{Accounts: 2 + 10*len(synth.Breaks), Regions: 3, Seed: 7}
 	s, err := synth.Organization(o)
 	if err != nil {
