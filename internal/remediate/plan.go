@@ -184,6 +184,7 @@ func Build(results []report.Result, opts Options) ([]Plan, error) {
 	var plans []Plan
 	for _, account := range order {
 		p := byAccount[account].plan
+		p.Calls = mergeSelectors(p.Calls)
 		if len(p.Calls)+len(p.Manual)+len(p.Left) == 0 {
 			continue
 		}
@@ -247,4 +248,86 @@ func (p Plan) NeedsConfirmation() bool {
 		}
 	}
 	return false
+}
+
+// mergeSelectors makes the put-event-selectors calls for one trail one
+// call: each sets every selector of the trail, so a second would undo the
+// first (a trail that records neither management events nor S3 object
+// events gets both fixes). The selectors of all are kept, each once, in
+// the place of the first call.
+func mergeSelectors(calls []Call) []Call {
+	first := map[string]int{}
+	var out []Call
+	for _, c := range calls {
+		if c.Service != "cloudtrail" || c.Operation != "put-event-selectors" {
+			out = append(out, c)
+			continue
+		}
+		trail, selectors := "", ""
+		for _, a := range c.Args {
+			if len(a) == 2 && a[0] == "--trail-name" {
+				trail = a[1]
+			}
+			if len(a) == 2 && a[0] == "--event-selectors" {
+				selectors = a[1]
+			}
+		}
+		key := c.Region + "\x00" + trail
+		i, seen := first[key]
+		if !seen {
+			first[key] = len(out)
+			out = append(out, c)
+			continue
+		}
+		merged, ok := unionSelectors(out[i].Args, selectors)
+		if !ok {
+			out = append(out, c) // not JSON lists: left as they are
+			continue
+		}
+		m := out[i]
+		m.Args = merged
+		for j, id := range c.Controls {
+			if !slices.Contains(m.Controls, id) {
+				m.Controls = append(m.Controls, id)
+				m.Mends = append(m.Mends, c.Mends[j])
+			}
+		}
+		out[i] = m
+	}
+	return out
+}
+
+// unionSelectors adds the selectors of a JSON list to a call's
+// --event-selectors, each once. A selector with management events and one
+// without, for the same data, are both kept: AWS takes up to five.
+func unionSelectors(args [][]string, more string) ([][]string, bool) {
+	var extra []json.RawMessage
+	if json.Unmarshal([]byte(more), &extra) != nil {
+		return nil, false
+	}
+	out := make([][]string, len(args))
+	for i, a := range args {
+		out[i] = slices.Clone(a)
+		if len(a) != 2 || a[0] != "--event-selectors" {
+			continue
+		}
+		var have []json.RawMessage
+		if json.Unmarshal([]byte(a[1]), &have) != nil {
+			return nil, false
+		}
+		seen := map[string]bool{}
+		var all []json.RawMessage
+		for _, s := range append(have, extra...) {
+			if !seen[string(s)] {
+				seen[string(s)] = true
+				all = append(all, s)
+			}
+		}
+		b, err := json.Marshal(all)
+		if err != nil {
+			return nil, false
+		}
+		out[i][1] = string(b)
+	}
+	return out, true
 }

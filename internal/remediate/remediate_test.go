@@ -225,3 +225,25 @@ func TestBuild(t *testing.T) {
 		t.Error("a bad endpoint was taken")
 	}
 }
+
+// Two controls' selector fixes for one trail become one call that keeps
+// both: put-event-selectors replaces every selector, so two calls would
+// leave only the second's.
+func TestSelectorFixesMerge(t *testing.T) {
+	mgmt := `[{"IncludeManagementEvents":true,"ReadWriteType":"All"}]`
+	s3 := `[{"IncludeManagementEvents":true,"ReadWriteType":"All"},{"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}],"IncludeManagementEvents":false,"ReadWriteType":"All"}]`
+	step := func(sel string) report.Step {
+		return report.Step{Service: "cloudtrail", Operation: "put-event-selectors", Region: "us-east-1", Args: [][]string{{"--trail-name", "main"}, {"--event-selectors", sel}}}
+	}
+	plans, err := Build([]report.Result{
+		{ControlID: "a", AccountID: "111122223333", Status: report.Fail, Fix: []report.Step{step(mgmt)}},
+		{ControlID: "b", AccountID: "111122223333", Status: report.Fail, Fix: []report.Step{step(s3)}},
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := plans[0].Calls
+	if len(calls) != 1 || calls[0].Args[1][1] != s3 || !slices.Equal(calls[0].Controls, []string{"a", "b"}) {
+		t.Errorf("%+v", calls)
+	}
+}
