@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailwatch/trailwatch/internal/golden"
 	"github.com/trailwatch/trailwatch/internal/moto"
 )
 
@@ -110,7 +111,9 @@ func proveFix(t *testing.T, f fixRun, before string, first verdicts) string {
 		t.Fatalf("collect after the second run: exit %d\n%s", code, stderr)
 	}
 	if a, b := comparable(t, after), comparable(t, again); !reflect.DeepEqual(a, b) {
-		t.Errorf("a second run of the script changed the account:\n%s", firstDifference(a, b))
+		second, _ := json.MarshalIndent(a, "", " ")
+		third, _ := json.MarshalIndent(b, "", " ")
+		t.Errorf("a second run of the script changed the account (second reading -, third +):\n%s", golden.FirstDifference(second, third))
 	}
 	return string(text)
 }
@@ -156,20 +159,6 @@ func scrub(v any) any {
 		})
 	}
 	return v
-}
-
-// firstDifference shows where two JSON values first differ.
-func firstDifference(a, b any) string {
-	ja, _ := json.MarshalIndent(a, "", " ")
-	jb, _ := json.MarshalIndent(b, "", " ")
-	la, lb := strings.Split(string(ja), "\n"), strings.Split(string(jb), "\n")
-	for i := 0; i < len(la) && i < len(lb); i++ {
-		if la[i] != lb[i] {
-			lo := max(0, i-5)
-			return "second:\n" + strings.Join(la[lo:min(len(la), i+5)], "\n") + "\nthird:\n" + strings.Join(lb[lo:min(len(lb), i+5)], "\n")
-		}
-	}
-	return "lengths differ"
 }
 
 // checkShell checks a script with bash -n and shellcheck (Debian's

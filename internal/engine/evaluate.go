@@ -57,7 +57,6 @@ type Evaluator struct {
 	benchmark string
 	strict    bool
 	query     rego.PreparedEvalQuery
-	cache     *runCache
 	parallel  int
 	reuse     bool
 	fixes     bool
@@ -81,7 +80,7 @@ func (e *Evaluator) Strict() bool { return e.strict }
 // controls share what they have in common: the chain from each trail to
 // its alarms and topics is worked out once per account.
 func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, error) {
-	e := &Evaluator{policies: p, cache: p.memo, strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse, fixes: sel.Fixes}
+	e := &Evaluator{policies: p, strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse, fixes: sel.Fixes}
 	if err := e.selectBenchmark(sel.Benchmark); err != nil {
 		return nil, err
 	}
@@ -256,7 +255,7 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 }
 
 func (e *Evaluator) evalAccount(ctx context.Context, input ast.Object, account string) ([]report.Result, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(e.cache.forEval()))
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(e.policies.memo.forEval()))
 	if err != nil {
 		if ctx.Err() != nil {
 			if cause := context.Cause(ctx); errors.Is(cause, context.DeadlineExceeded) || errors.As(cause, new(*StoppedError)) {
@@ -414,7 +413,7 @@ func (e *Evaluator) stopped(cause error, input ast.Object, account string) error
 		ctx, cancel := context.WithTimeout(context.Background(), culpritBudget)
 		q, err := e.policies.query(fmt.Sprintf("r := [x | x := data.%s.%s]", c.Package, ResultRule)).PrepareForEval(ctx)
 		if err == nil {
-			_, err = q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(newRunCache(e.policies.memoized).forEval()))
+			_, err = q.Eval(ctx, rego.EvalParsedInput(input), rego.EvalVirtualCache(e.policies.memo.forEval()))
 		}
 		timedOut := ctx.Err() != nil
 		cancel()

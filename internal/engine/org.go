@@ -399,18 +399,14 @@ func renamed(r report.Result, from, to string) report.Result {
 	r.Reason = s(r.Reason)
 	r.Remediation = s(r.Remediation)
 	if len(r.Fix) > 0 {
-		fix := make([]report.Step, len(r.Fix))
-		for i, step := range r.Fix {
-			step.Account, step.Manual = s(step.Account), s(step.Manual)
-			step.Args = renamedArgs(step.Args, s)
-			if step.Unless != nil {
-				check := *step.Unless
-				check.Args = renamedArgs(check.Args, s)
-				step.Unless = &check
+		// Every string of every step (arguments, checks, manual text), as
+		// the evidence is renamed.
+		if b, err := json.Marshal(r.Fix); err == nil {
+			var fix []report.Step
+			if json.Unmarshal(replaceID(b, f, t), &fix) == nil {
+				r.Fix = fix
 			}
-			fix[i] = step
 		}
-		r.Fix = fix
 	}
 	if len(r.Evidence) > 0 {
 		r.Evidence = replaceID(r.Evidence, f, t)
@@ -424,17 +420,6 @@ func renamed(r report.Result, from, to string) report.Result {
 		r.Resources = res
 	}
 	return r
-}
-
-func renamedArgs(args [][]string, s func(string) string) [][]string {
-	out := make([][]string, len(args))
-	for j, arg := range args {
-		out[j] = make([]string, len(arg))
-		for k, v := range arg {
-			out[j][k] = s(v)
-		}
-	}
-	return out
 }
 
 // parallel runs f on 0..n-1 with at most workers at once, stopping at the

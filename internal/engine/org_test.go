@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -70,6 +72,31 @@ func TestOrganizationReuseAndParallel(t *testing.T) {
 		if !bytes.Equal(got, want) || len(fresh.Accounts) != 0 {
 			t.Errorf("EvaluateAndRelease %+v: results differ, or the snapshot still holds %d accounts", sel, len(fresh.Accounts))
 		}
+	}
+
+	// A reused account's fixes are its own, as if judged alone (the
+	// steps name its resources, as its reason does).
+	fixes := func(sel Selection) [][]report.Step {
+		ev, err := p.Prepare(context.Background(), sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ev.Evaluate(context.Background(), org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out [][]report.Step
+		for _, r := range res {
+			out = append(out, r.Fix)
+		}
+		return out
+	}
+	reused, alone := fixes(Selection{Fixes: true}), fixes(Selection{Fixes: true, NoReuse: true})
+	if !reflect.DeepEqual(reused, alone) {
+		t.Error("the fixes of reused accounts differ from judging each account on its own")
+	}
+	if slices.IndexFunc(reused, func(f []report.Step) bool { return len(f) > 0 }) < 0 {
+		t.Error("no result has a fix to compare")
 	}
 
 	// The same against the whole organization as every account's input,

@@ -35,7 +35,7 @@ func CloudFormation(p Plan, m Meta) ([]Template, error) {
 		}
 		return t
 	}
-	var global []string // what no template expresses: calls of no region of their own and manual steps
+	var global []string // the manual steps, listed in every template
 	for _, c := range p.Calls {
 		t := get(c.Region)
 		ok, err := t.add(c)

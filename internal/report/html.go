@@ -30,13 +30,10 @@ type HTML struct{}
 //go:embed html/report.html.tmpl html/report.css html/report.js
 var htmlFiles embed.FS
 
-var htmlPage = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"lower": strings.ToLower,
-}).ParseFS(htmlFiles, "html/report.html.tmpl"))
+var htmlPage = template.Must(template.ParseFS(htmlFiles, "html/report.html.tmpl"))
 
 // htmlView is what the page template reads.
 type htmlView struct {
-	Title         string
 	Summary       string
 	Benchmark     string
 	Strict        bool
@@ -122,7 +119,6 @@ func (HTML) Render(w io.Writer, r *Report) error {
 	css, _ := htmlFiles.ReadFile("html/report.css")
 	js, _ := htmlFiles.ReadFile("html/report.js")
 	v := htmlView{
-		Title:       "trailwatch report",
 		Summary:     summaryLine(r),
 		Strict:      r.Strict,
 		CollectedAt: r.CollectedAt,

@@ -40,11 +40,10 @@ undecided(reason) := {"status": "ERROR", "reason": reason, "remediation": "", "f
 
 # --- a multi-region trail that is logging management events ---
 
-# multi_region_logging(candidate): CIS's "CloudTrail is enabled in all
-# regions": multi-region, logging, recording management events read and
-# write; and, since a trail that cannot write its log files records
-# nothing, delivering them to its bucket.
-multi_region_logging(candidate) := fail("it is not multi-region", trails.make_multi_region(candidate.trail)) if {
+# not_recording(candidate) is why a trail records nothing to judge, or
+# cannot be judged: not multi-region, logging stopped, its status or its
+# selectors not collected; undefined when it records.
+not_recording(candidate) := fail("it is not multi-region", trails.make_multi_region(candidate.trail)) if {
 	not candidate.trail.IsMultiRegionTrail
 } else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
 	not trails.status(candidate)
@@ -52,6 +51,14 @@ multi_region_logging(candidate) := fail("it is not multi-region", trails.make_mu
 	not trails.logging(candidate)
 } else := undecided(sprintf("its event selectors were not collected (%s)", [trails.selectors_failure(candidate)])) if {
 	not candidate.trail.GetEventSelectors
+}
+
+# multi_region_logging(candidate): CIS's "CloudTrail is enabled in all
+# regions": multi-region, logging, recording management events read and
+# write; and, since a trail that cannot write its log files records
+# nothing, delivering them to its bucket.
+multi_region_logging(candidate) := finding if {
+	finding := not_recording(candidate)
 } else := fail("it does not record management events, read and write", trails.record_management_events(candidate.trail)) if {
 	not trails.records_management_events(candidate.trail, [])
 } else := fail(problem.reason, problem.fix) if {
@@ -156,14 +163,8 @@ log_group_name(trail) := trails.log_group_ref(trail).name if {
 # s3_data_events(candidate, access): CIS's object-level logging for write
 # (or read) events: a multi-region trail that is logging records S3
 # object data events of every bucket for that access.
-s3_data_events(candidate, access) := fail("it is not multi-region", trails.make_multi_region(candidate.trail)) if {
-	not candidate.trail.IsMultiRegionTrail
-} else := undecided(sprintf("its status was not collected (%s)", [trails.status_failure(candidate)])) if {
-	not trails.status(candidate)
-} else := fail("logging is stopped", trails.start_logging(candidate.trail)) if {
-	not trails.logging(candidate)
-} else := undecided(sprintf("its event selectors were not collected (%s)", [trails.selectors_failure(candidate)])) if {
-	not candidate.trail.GetEventSelectors
+s3_data_events(candidate, access) := finding if {
+	finding := not_recording(candidate)
 } else := pass(sprintf("its %s records S3 object-level %s events of every bucket", [selector, access])) if {
 	selector := trails.s3_objects_everywhere(candidate.trail, access)
 } else := fail(sprintf("it records S3 object-level %s events of some buckets only", [access]), add_s3_objects(candidate.trail, access)) if {
