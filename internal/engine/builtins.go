@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -35,7 +38,9 @@ var (
 			),
 			types.Named("result", types.B).Description("true when the pattern matches the event"),
 		),
-		Memoize: true,
+		// No Memoize: OPA keys it by the arguments printed as text, which costs
+		// more than the answer (patterns are compiled once, in patterns).
+		Memoize: false,
 	}
 	filterErrorDecl = &rego.Function{
 		Name:        "cwlogs.filter_error",
@@ -44,7 +49,9 @@ var (
 			types.Args(types.Named("pattern", types.S).Description("the filter pattern")),
 			types.Named("error", types.S).Description("the parse error, or \"\""),
 		),
-		Memoize: true,
+		// No Memoize: OPA keys it by the arguments printed as text, which costs
+		// more than the answer (patterns are compiled once, in patterns).
+		Memoize: false,
 	}
 	filterUnjudgedDecl = &rego.Function{
 		Name:        "cwlogs.filter_unjudged",
@@ -53,7 +60,9 @@ var (
 			types.Args(types.Named("pattern", types.S).Description("the filter pattern")),
 			types.Named("reason", types.S).Description("why, or \"\""),
 		),
-		Memoize: true,
+		// No Memoize: OPA keys it by the arguments printed as text, which costs
+		// more than the answer (patterns are compiled once, in patterns).
+		Memoize: false,
 	}
 	filterMissesDecl = &rego.Function{
 		Name: "cwlogs.filter_misses",
@@ -66,7 +75,26 @@ var (
 			),
 			types.Named("misses", types.NewArray(nil, types.N)).Description("indices of the events the pattern does not match"),
 		),
-		Memoize: true,
+		// No Memoize: OPA keys it by the arguments printed as text, which costs
+		// more than the answer (patterns are compiled once, in patterns).
+		Memoize: false,
+	}
+	filterMissesAsDecl = &rego.Function{
+		Name: "cwlogs.filter_misses_as",
+		Description: "cwlogs.filter_misses on the events as an account's own: every occurrence of a placeholder account id in them " +
+			"(in strings, keys and numbers, as if replaced in their JSON text) replaced by the account's id.",
+		Decl: types.NewFunction(
+			types.Args(
+				types.Named("pattern", types.S).Description("the filter pattern"),
+				types.Named("events", types.NewArray(nil, logEvent)).Description("the log events"),
+				types.Named("placeholder", types.S).Description("the account id the events carry"),
+				types.Named("account", types.S).Description("the account id to give them"),
+			),
+			types.Named("misses", types.NewArray(nil, types.N)).Description("indices of the events the pattern does not match"),
+		),
+		// No Memoize: OPA keys it by the arguments printed as text, which costs
+		// more than the answer (patterns are compiled once, in patterns).
+		Memoize: false,
 	}
 )
 
@@ -82,7 +110,7 @@ var snsFilterDecl = &rego.Function{
 		),
 		types.Named("decision", types.NewObject(nil, types.NewDynamicProperty(types.S, types.S))).Description("result and reason"),
 	),
-	Memoize: true,
+	Memoize: false, // see filterMatchesDecl
 }
 
 func snsFilterDecision(_ rego.BuiltinContext, policy, message *ast.Term) (*ast.Term, error) {
@@ -152,8 +180,10 @@ func (c *patternCache) get(src string) (*filterpattern.Pattern, error) {
 // once per run (custom.memoize), so the same array comes back for every
 // filter of every account, and is converted once.
 type eventCache struct {
-	mu sync.Mutex
-	m  map[*ast.Array][]any
+	mu    sync.Mutex
+	m     map[*ast.Array][]any
+	own   map[accountEvents][]any // the events as an account's own (as)
+	reads map[patternEvents]bool  // whether a pattern reads the placeholder (read)
 }
 
 const eventCacheSize = 1024
@@ -210,18 +240,36 @@ func filterMatches(_ rego.BuiltinContext, pattern, event *ast.Term) (*ast.Term, 
 }
 
 func filterMisses(_ rego.BuiltinContext, pattern, evs *ast.Term) (*ast.Term, error) {
+	return misses("cwlogs.filter_misses", pattern, evs, "", "")
+}
+
+func filterMissesAs(_ rego.BuiltinContext, pattern, evs, placeholder, account *ast.Term) (*ast.Term, error) {
+	from, ok1 := placeholder.Value.(ast.String)
+	to, ok2 := account.Value.(ast.String)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("cwlogs.filter_misses_as: placeholder and account must be strings")
+	}
+	return misses("cwlogs.filter_misses_as", pattern, evs, string(from), string(to))
+}
+
+// misses lists the indices of the events a pattern does not match, the
+// events as account's own when from is not "" (see filterMissesAsDecl).
+func misses(name string, pattern, evs *ast.Term, from, to string) (*ast.Term, error) {
 	src, ok := pattern.Value.(ast.String)
 	if !ok {
-		return nil, fmt.Errorf("cwlogs.filter_misses: pattern must be a string, got %s", ast.ValueName(pattern.Value))
+		return nil, fmt.Errorf("%s: pattern must be a string, got %s", name, ast.ValueName(pattern.Value))
 	}
 	arr, ok := evs.Value.(*ast.Array)
 	if !ok {
-		return nil, fmt.Errorf("cwlogs.filter_misses: events must be an array, got %s", ast.ValueName(evs.Value))
+		return nil, fmt.Errorf("%s: events must be an array, got %s", name, ast.ValueName(evs.Value))
 	}
 	p, perr := patterns.get(string(src))
 	list, err := events.get(arr)
 	if err != nil {
-		return nil, fmt.Errorf("cwlogs.filter_misses: %w", err)
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if from != "" && from != to && perr == nil && events.read(p, string(src), arr, list, from) {
+		list = events.as(arr, list, from, to)
 	}
 	var misses []*ast.Term
 	for i, ev := range list {
@@ -230,6 +278,87 @@ func filterMisses(_ rego.BuiltinContext, pattern, evs *ast.Term) (*ast.Term, err
 		}
 	}
 	return ast.ArrayTerm(misses...), nil
+}
+
+// as gives converted events as an account's own: from replaced by to
+// wherever it occurs. An evaluation asks for the same events of the same
+// account once per filter, so the last few answers are kept.
+func (c *eventCache) as(arr *ast.Array, list []any, from, to string) []any {
+	key := accountEvents{arr, from, to}
+	c.mu.Lock()
+	if evs, ok := c.own[key]; ok {
+		c.mu.Unlock()
+		return evs
+	}
+	c.mu.Unlock()
+	out := make([]any, len(list))
+	for i, ev := range list {
+		out[i] = replaceIn(ev, from, to)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.own == nil || len(c.own) >= eventCacheSize {
+		c.own = map[accountEvents][]any{}
+	}
+	c.own[key] = out
+	return out
+}
+
+// read reports whether matching a pattern against the events reads the
+// placeholder id anywhere (filterpattern.Pattern.Reads): only then can
+// the events as an account's own fare differently. Known once per run for
+// each pattern and array.
+func (c *eventCache) read(p *filterpattern.Pattern, src string, arr *ast.Array, list []any, from string) bool {
+	key := patternEvents{src, arr, from}
+	c.mu.Lock()
+	r, ok := c.reads[key]
+	c.mu.Unlock()
+	if ok {
+		return r
+	}
+	r = slices.ContainsFunc(list, func(ev any) bool { return p.Reads(ev, from) })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.reads == nil || len(c.reads) >= 64*eventCacheSize {
+		c.reads = map[patternEvents]bool{}
+	}
+	c.reads[key] = r
+	return r
+}
+
+type patternEvents struct {
+	src  string
+	arr  *ast.Array
+	from string
+}
+
+type accountEvents struct {
+	arr      *ast.Array
+	from, to string
+}
+
+// replaceIn copies a JSON value with from replaced by to in its strings,
+// keys and numbers; parts without from are shared, not copied.
+func replaceIn(v any, from, to string) any {
+	switch x := v.(type) {
+	case string:
+		return strings.ReplaceAll(x, from, to)
+	case json.Number:
+		return json.Number(strings.ReplaceAll(string(x), from, to))
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = replaceIn(e, from, to)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[strings.ReplaceAll(k, from, to)] = replaceIn(e, from, to)
+		}
+		return out
+	}
+	return v
 }
 
 func matchOne(p *filterpattern.Pattern, ev any) bool {
@@ -277,6 +406,7 @@ func astBuiltins() []*ast.Builtin {
 		{Name: filterErrorDecl.Name, Description: filterErrorDecl.Description, Decl: filterErrorDecl.Decl},
 		{Name: filterUnjudgedDecl.Name, Description: filterUnjudgedDecl.Description, Decl: filterUnjudgedDecl.Decl},
 		{Name: filterMissesDecl.Name, Description: filterMissesDecl.Description, Decl: filterMissesDecl.Decl},
+		{Name: filterMissesAsDecl.Name, Description: filterMissesAsDecl.Description, Decl: filterMissesAsDecl.Decl},
 		{Name: snsFilterDecl.Name, Description: snsFilterDecl.Description, Decl: snsFilterDecl.Decl},
 	}
 }
@@ -288,6 +418,7 @@ func regoOptions() []func(*rego.Rego) {
 		rego.Function1(filterErrorDecl, filterError),
 		rego.Function1(filterUnjudgedDecl, filterUnjudged),
 		rego.Function2(filterMissesDecl, filterMisses),
+		rego.Function4(filterMissesAsDecl, filterMissesAs),
 		rego.Function2(snsFilterDecl, snsFilterDecision),
 	}
 }

@@ -33,10 +33,16 @@ judge(pattern, events) := {
 # (lib.monitoring.records); a pattern without a digit cannot tell one
 # twelve-digit id from another, so it is judged once per run on the
 # records as they are, and only a pattern with a digit (one scoped to an
-# account by its recipientAccountId, say) on the account's own.
+# account by its recipientAccountId, say, or to s3.amazonaws.com) on the
+# account's own, by cwlogs.filter_misses_as, which puts the account's id
+# in the records as it matches them (nothing is kept per account).
 judge_for(pattern, events) := judge(pattern, events) if {
 	not has_digit(pattern)
-} else := judge(pattern, records.for_account(events, input.account_id))
+} else := {
+	"error": cwlogs.filter_error(pattern),
+	"unjudged": cwlogs.filter_unjudged(pattern),
+	"misses": cwlogs.filter_misses_as(pattern, events, records.placeholder, input.account_id),
+}
 
 # METADATA
 # description: Whether a pattern holds a digit; the same patterns recur in

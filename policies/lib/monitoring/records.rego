@@ -89,16 +89,12 @@ caller_of(entry) := caller(entry.caller) if {
 } else := {}
 
 # placeholder is the account id the realistic records carry (in
-# recipientAccountId, userIdentity.accountId, ARNs); for_account puts the
-# judged account's own there.
+# recipientAccountId, userIdentity.accountId, ARNs); a filter is judged on
+# them as the judged account's own, with the account's id in its place
+# (lib.monitoring.filters.judge_for): a filter scoped to an account (by
+# recipientAccountId, say) catches that account's records and not
+# another's.
 placeholder := "111122223333"
-
-# for_account(events, id) are the events as account id's own: a filter
-# scoped to an account (by recipientAccountId, say) catches that
-# account's records and not another's.
-for_account(events, id) := events if {
-	id == placeholder
-} else := json.unmarshal(replace(json.marshal(events), placeholder, id))
 
 # routine are ordinary successful calls that happen in every account all
 # day (lib/monitoring/data.json, "routine"): a filter that matches them keeps its
