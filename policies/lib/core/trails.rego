@@ -11,11 +11,30 @@ import data.lib.core
 
 # candidates are the trails the judged account sees, each with the account
 # whose record of it is used: an organization trail is read from its
-# owner's record when the snapshot holds the owner account.
-candidates := [candidate(trail) |
+# owner's record when the snapshot holds the owner account. A trail every
+# region lists (a multi-region trail, an organization trail) is a
+# candidate once, not once per region: in the order the regions list
+# them, each candidate where it first appears; a region's record that
+# differs from the others (a shadow read without its status) stays a
+# candidate of its own.
+candidates := [c |
+	some i, c in listed
+	not listed_before(i, c)
+]
+
+listed := [candidate(trail) |
 	some read in core.judged.regions
 	some trail in read.trails
 ]
+
+listed_before(i, c) if {
+	some j in listed_at[c.trail.TrailARN]
+	j < i
+	listed[j] == c
+}
+
+# listed_at are the places of each trail in listed, by ARN.
+listed_at := {arn: [i | some i, c in listed; c.trail.TrailARN == arn] | some arn in {c.trail.TrailARN | some c in listed}}
 
 candidate(trail) := {"trail": owned, "account": owner} if {
 	owner := core.arn(trail.TrailARN).account
