@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/trailwatch/trailwatch/internal/snapshot"
+	"github.com/trailwatch/trailwatch/internal/synth"
 )
 
 // BenchmarkLoadAndPrepare is the fixed cost of a run: parse, compile and
@@ -65,5 +66,42 @@ func BenchmarkEvaluate(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkOrganization judges every account of synthetic organizations of
+// 20 accounts in 17 regions (internal/synth), both kinds, without reuse,
+// and reports the time per account judged: members alike up to their id,
+// and members whose names are their own. Profile one kind with
+//
+//	go test ./internal/engine -run '^$' -bench 'Organization/distinct' -cpuprofile cpu.out
+//	go tool pprof -top cpu.out
+func BenchmarkOrganization(b *testing.B) {
+	p, err := Load(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev, err := p.Prepare(context.Background(), Selection{NoReuse: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, kind := range []string{"alike", "distinct"} {
+		snap, err := synth.Organization(synth.Options{Accounts: 20, Seed: 1, Distinct: kind == "distinct"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(kind, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := ev.Evaluate(context.Background(), snap)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res) != len(snap.Accounts)*len(ev.Controls()) {
+					b.Fatalf("%d results", len(res))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*len(snap.Accounts)), "ms/account")
+		})
 	}
 }

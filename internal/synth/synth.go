@@ -11,11 +11,18 @@
 // break in turn: links of its own trail (which the organization trail
 // covers for the controls it has, and not for the others), filters,
 // alarms, topics, failed calls, and a role that could not be assumed.
+//
+// In a Distinct organization every member names its own things as a team
+// would: its trail, log group, filters, metrics and their namespace,
+// alarms, topic and trail bucket carry names of their own (the same
+// patterns, the same shape); otherwise members are alike up to their id,
+// as a landing zone deploys them.
 package synth
 
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/trailwatch/trailwatch/internal/snapshot"
@@ -36,6 +43,51 @@ type Options struct {
 	Seed        int64 // the same seed makes the same organization
 	BrokenEvery int   // one member in BrokenEvery has a break; 0 means 10
 	OrgControls int   // controls the organization trail's log group has filters for; 0 means 10
+	// Distinct gives every member names of its own (see the package's
+	// comment); false makes members alike up to their id.
+	Distinct bool
+}
+
+// names are what a member calls its things.
+type names struct {
+	trail, logGroup, topic, bucket string
+	filter                         func(control string) string // filter, metric and alarm name
+	namespace                      string
+}
+
+// landingZone is how a landing zone names a member's things: the same in
+// every account but for the id.
+func landingZone(id string) names {
+	return names{trail: "management-events", logGroup: "aws-cloudtrail-logs-" + id, topic: "security-alerts", bucket: "audit-logs-" + id,
+		filter: func(c string) string { return c }, namespace: "CISBenchmark"}
+}
+
+// teamWords make the names teams give their things.
+var teamWords = [][]string{
+	{"acme", "blue", "core", "data", "edge", "fast", "gold", "hub", "iron", "jade", "kite", "lime", "mint", "nova", "opal", "pine"},
+	{"payments", "search", "ledger", "media", "identity", "billing", "catalog", "growth", "mobile", "platform", "risk", "support"},
+}
+
+// team is how a team names its things: a name of its own, and its own
+// conventions for each kind (a prefix or a path, a case).
+func team(id string, rng *rand.Rand) names {
+	name := fmt.Sprintf("%s-%s-%s", teamWords[0][rng.IntN(len(teamWords[0]))], teamWords[1][rng.IntN(len(teamWords[1]))], id[len(id)-4:])
+	n := names{
+		trail:     name + "-audit",
+		logGroup:  "/" + strings.ReplaceAll(name, "-", "/") + "/cloudtrail",
+		topic:     name + "-security-alarms",
+		bucket:    name + "-cloudtrail-" + id,
+		namespace: "Teams/" + name,
+	}
+	switch rng.IntN(3) {
+	case 0:
+		n.filter = func(c string) string { return name + "-" + c }
+	case 1:
+		n.filter = func(c string) string { return strings.ToLower(c) + "." + name }
+	default:
+		n.filter = func(c string) string { return "CIS_" + c + "_" + id[len(id)-4:] }
+	}
+	return n
 }
 
 // Breaks are the kinds of break members get, in turn.
@@ -76,11 +128,15 @@ func Organization(o Options) (*snapshot.Snapshot, error) {
 	const orgHome, orgLogGroup = "us-east-1", "aws-controltower/CloudTrailLogs"
 	orgTrail := trail(Management, orgHome, "organization-trail", orgLogGroup)
 	orgTrail.IsOrganizationTrail = true
-	mgmt := account(Management, regions, orgHome, trail(Management, orgHome, "management-events", "aws-cloudtrail-logs-"+Management), "aws-cloudtrail-logs-"+Management, section, "security-alerts", nil)
+	mn := landingZone(Management)
+	mgmt := account(Management, regions, orgHome, trail(Management, orgHome, mn.trail, mn.logGroup), mn, section, nil)
 	for i := range mgmt.Regions {
 		if r := &mgmt.Regions[i]; r.Region == orgHome {
 			r.Trails = append(r.Trails, orgTrail)
-			addChain(r, Management, orgLogGroup, section[:o.OrgControls], "org-security-alerts", "Org")
+			org := landingZone(Management)
+			org.logGroup, org.topic = orgLogGroup, "org-security-alerts"
+			org.filter = func(c string) string { return "Org" + c }
+			addChain(r, Management, org, section[:o.OrgControls])
 		}
 	}
 	s.Accounts = append(s.Accounts, mgmt)
@@ -91,8 +147,13 @@ func Organization(o Options) (*snapshot.Snapshot, error) {
 	for i := 1; i < o.Accounts; i++ {
 		id := fmt.Sprintf("%012d", 200000000000+i)
 		home := regions[rng.IntN(len(regions))]
-		own := trail(id, home, "management-events", "aws-cloudtrail-logs-"+id)
-		a := account(id, regions, home, own, "aws-cloudtrail-logs-"+id, section, "security-alerts", &shadow)
+		n := landingZone(id)
+		if o.Distinct {
+			n = team(id, rng)
+		}
+		own := trail(id, home, n.trail, n.logGroup)
+		own.S3BucketName = n.bucket
+		a := account(id, regions, home, own, n, section, &shadow)
 		if i%o.BrokenEvery == 0 {
 			breakAccount(&a, home, Breaks[broken%len(Breaks)])
 			broken++
@@ -128,11 +189,10 @@ func trailKey(acct, home string) string {
 // integrity gives an account what the trail integrity family reads of
 // its trails' keys and buckets: the key, enabled, in its home region; the
 // bucket, its own, private and logging its access.
-func integrity(a *snapshot.Account, home string) {
+func integrity(a *snapshot.Account, home, bucket string) {
 	blocked := &snapshot.PublicAccessBlockAnswer{PublicAccessBlockConfiguration: &snapshot.PublicAccessBlock{
 		BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true,
 	}}
-	bucket := "audit-logs-" + a.AccountID
 	a.S3Buckets = []snapshot.S3Bucket{{
 		Name: bucket, Owned: true, Region: home,
 		GetBucketAcl:         &snapshot.BucketAcl{Grants: []snapshot.Grant{{Grantee: snapshot.Grantee{Type: "CanonicalUser", ID: "owner-" + a.AccountID}, Permission: "FULL_CONTROL"}}},
@@ -151,9 +211,9 @@ func integrity(a *snapshot.Account, home string) {
 }
 
 // account is an account read in regions, with its own trail delivering to
-// logGroup in home, filters and alarms for controls there, a topic, and
-// the organization trail's record in every region when it is a member.
-func account(id string, regions []string, home string, own snapshot.Trail, logGroup string, controls []policies.Remedy, topicName string, orgShadow *snapshot.Trail) snapshot.Account {
+// its log group in home, filters and alarms for controls there, a topic,
+// and the organization trail's record in every region when it is a member.
+func account(id string, regions []string, home string, own snapshot.Trail, n names, controls []policies.Remedy, orgShadow *snapshot.Trail) snapshot.Account {
 	a := snapshot.Account{AccountID: id, CallerArn: fmt.Sprintf("arn:aws:sts::%s:assumed-role/OrganizationAccountAccessRole/trailwatch", id)}
 	for _, name := range regions {
 		r := snapshot.Region{Region: name, Trails: []snapshot.Trail{}, MetricAlarms: []snapshot.MetricAlarm{}}
@@ -162,31 +222,31 @@ func account(id string, regions []string, home string, own snapshot.Trail, logGr
 		}
 		if name == home {
 			r.Trails = append(r.Trails, own)
-			addChain(&r, id, logGroup, controls, topicName, "")
+			addChain(&r, id, n, controls)
 		}
 		a.Regions = append(a.Regions, r)
 	}
-	integrity(&a, home)
+	integrity(&a, home, own.S3BucketName)
 	return a
 }
 
 // addChain adds to a region a log group with a metric filter per control,
-// an alarm on each filter's metric (names prefixed by prefix), and the
-// topic they notify, with a confirmed subscription.
-func addChain(r *snapshot.Region, id, logGroup string, controls []policies.Remedy, topicName, prefix string) {
-	topic := fmt.Sprintf("arn:aws:sns:%s:%s:%s", r.Region, id, topicName)
-	lg := snapshot.LogGroup{LogGroupName: logGroup, MetricFilters: []snapshot.MetricFilter{}}
+// an alarm on each filter's metric, and the topic they notify, with a
+// confirmed subscription, named as n says.
+func addChain(r *snapshot.Region, id string, n names, controls []policies.Remedy) {
+	topic := fmt.Sprintf("arn:aws:sns:%s:%s:%s", r.Region, id, n.topic)
+	lg := snapshot.LogGroup{LogGroupName: n.logGroup, MetricFilters: []snapshot.MetricFilter{}}
 	for _, c := range controls {
-		name := prefix + c.Name
+		name := n.filter(c.Name)
 		lg.MetricFilters = append(lg.MetricFilters, snapshot.MetricFilter{
-			FilterName: name, FilterPattern: c.Pattern, LogGroupName: logGroup, CreationTime: 1767600000000,
-			MetricTransformations: []snapshot.MetricTransformation{{MetricName: name, MetricNamespace: "CISBenchmark", MetricValue: "1"}},
+			FilterName: name, FilterPattern: c.Pattern, LogGroupName: n.logGroup, CreationTime: 1767600000000,
+			MetricTransformations: []snapshot.MetricTransformation{{MetricName: name, MetricNamespace: n.namespace, MetricValue: "1"}},
 		})
 		one := 1.0
 		r.MetricAlarms = append(r.MetricAlarms, snapshot.MetricAlarm{
 			AlarmName: name, AlarmArn: fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", r.Region, id, name),
 			ActionsEnabled: true, AlarmActions: []string{topic}, StateValue: "OK",
-			MetricName: name, Namespace: "CISBenchmark", Statistic: "Sum", Period: 300, EvaluationPeriods: 1,
+			MetricName: name, Namespace: n.namespace, Statistic: "Sum", Period: 300, EvaluationPeriods: 1,
 			Threshold: &one, ComparisonOperator: "GreaterThanOrEqualToThreshold", TreatMissingData: "notBreaching",
 		})
 	}

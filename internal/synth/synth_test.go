@@ -15,8 +15,28 @@ import (
 // snapshot, and judges as designed: unbroken members pass every control
 // (through their own trail, and the organization's for its controls); each
 // kind of break fails or errs a control of the account that has it.
+//
+// A distinct organization judges the same, account for account: names of
+// their own change no verdict.
 func TestSynthesizedOrganization(t *testing.T) {
-	o := synth.Options{Accounts: 2 + 10*len(synth.Breaks), Regions: 3, Seed: 7}
+	var verdicts [2][]report.Status
+	for k, distinct := range []bool{false, true} {
+		verdicts[k] = judgeOrganization(t, synth.Options{Accounts: 2 + 10*len(synth.Breaks), Regions: 3, Seed: 7, Distinct: distinct})
+	}
+	if len(verdicts[0]) != len(verdicts[1]) {
+		t.Fatalf("%d results alike, %d distinct", len(verdicts[0]), len(verdicts[1]))
+	}
+	for i := range verdicts[0] {
+		if verdicts[0][i] != verdicts[1][i] {
+			t.Errorf("result %d: %s alike, %s distinct", i, verdicts[0][i], verdicts[1][i])
+		}
+	}
+}
+
+// judgeOrganization makes an organization, checks it as
+// TestSynthesizedOrganization says and gives its results' statuses.
+func judgeOrganization(t *testing.T, o synth.Options) []report.Status {
+	t.Helper()
 	s, err := synth.Organization(o)
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +69,7 @@ func TestSynthesizedOrganization(t *testing.T) {
 		}
 	}
 	broken := 0
-	for i, acc := range s.Accounts {
-		_ = i
+	for _, acc := range s.Accounts {
 		w, bad := worst[acc.AccountID]
 		if acc.AccountID == synth.Management {
 			if bad {
@@ -71,4 +90,24 @@ func TestSynthesizedOrganization(t *testing.T) {
 			}
 		}
 	}
+	if o.Distinct {
+		// Names of their own: no two members share a trail, log group or
+		// topic name.
+		seen := map[string]string{}
+		for _, acc := range s.Accounts {
+			for _, r := range acc.Regions {
+				for _, lg := range r.LogGroups {
+					if other, ok := seen[lg.LogGroupName]; ok && other != acc.AccountID {
+						t.Errorf("log group %s in %s and %s", lg.LogGroupName, other, acc.AccountID)
+					}
+					seen[lg.LogGroupName] = acc.AccountID
+				}
+			}
+		}
+	}
+	var statuses []report.Status
+	for _, r := range results {
+		statuses = append(statuses, r.Status)
+	}
+	return statuses
 }

@@ -1,5 +1,7 @@
 // Command org measures trailwatch on synthetic organizations (internal/
-// synth) of growing size, each measure beside its floor, in one run:
+// synth) of growing size and of both kinds (members alike up to their id,
+// as a landing zone makes them, and members whose names are their own),
+// each measure beside its floor, in one run:
 // evaluate's wall time against the time encoding/json takes merely to
 // decode the same files into the snapshot types (the floor no evaluator can
 // beat without skipping the input), its peak memory against the size of
@@ -7,7 +9,7 @@
 //
 // Usage:
 //
-//	go run ./internal/bench/org [-sizes 100,1000,10000] [-keep DIR] bin/trailwatch
+//	go run ./internal/bench/org [-sizes 100,1000,10000] [-kinds alike,distinct] [-keep DIR] bin/trailwatch
 //
 // `make bench` runs it.
 package main
@@ -33,7 +35,7 @@ import (
 const decodeOnly = "TRAILWATCH_BENCH_DECODE_ONLY"
 
 // generate, in the environment, makes this program write the organization
-// of that many accounts to the file it is given. Organizations are made
+// of that many accounts ("N" alike, "N distinct") to the file it is given. Organizations are made
 // in a process of their own: Linux counts in a child's peak memory the
 // peak of the process that started it (the high-water mark passes through
 // exec), so a parent that had held an organization would inflate every
@@ -49,9 +51,10 @@ func main() {
 		return
 	}
 	if n := os.Getenv(generate); n != "" {
-		accounts, err := strconv.Atoi(n)
+		count, kind, _ := strings.Cut(n, " ")
+		accounts, err := strconv.Atoi(count)
 		check(err)
-		s, err := synth.Organization(synth.Options{Accounts: accounts, Seed: 1})
+		s, err := synth.Organization(synth.Options{Accounts: accounts, Seed: 1, Distinct: kind == "distinct"})
 		check(err)
 		data, err := s.Marshal()
 		check(err)
@@ -59,11 +62,12 @@ func main() {
 		return
 	}
 	sizes := flag.String("sizes", "100,1000,10000", "organization sizes, in accounts")
+	kindList := flag.String("kinds", "alike,distinct", "kinds of organization: alike (up to their id), distinct (names of their own)")
 	keep := flag.String("keep", "", "write the snapshots to `DIR` and keep them")
 	args := flag.String("args", "", "more arguments for evaluate, space-separated")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: org [-sizes 100,1000,10000] [-keep DIR] TRAILWATCH")
+		fmt.Fprintln(os.Stderr, "usage: org [-sizes 100,1000,10000] [-kinds alike,distinct] [-keep DIR] TRAILWATCH")
 		os.Exit(2)
 	}
 	bin := flag.Arg(0)
@@ -76,58 +80,75 @@ func main() {
 	} else {
 		check(os.MkdirAll(dir, 0o755))
 	}
-	fmt.Printf("%8s %10s %10s %10s %8s %10s %8s %8s\n", "accounts", "input", "decode", "evaluate", "ratio", "peak RSS", "ratio", "growth")
-	var prev time.Duration
-	var prevN int
+	var kinds []string
+	for _, k := range strings.Split(*kindList, ",") {
+		if k = strings.TrimSpace(k); k != "alike" && k != "distinct" {
+			check(fmt.Errorf("-kinds: unknown kind %q (alike, distinct)", k))
+		}
+		kinds = append(kinds, strings.TrimSpace(k))
+	}
 	var ns []int
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		check(err)
 		ns = append(ns, n)
-		path := filepath.Join(dir, fmt.Sprintf("org-%d.json", n))
-		if _, err := os.Stat(path); err == nil && *keep != "" {
-			continue // kept from an earlier run: the same seed makes the same file
-		}
-		cmd := exec.Command(os.Args[0], path)
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d", generate, n))
-		cmd.Stderr = os.Stderr
-		check(cmd.Run())
 	}
-	for _, n := range ns {
-		path := filepath.Join(dir, fmt.Sprintf("org-%d.json", n))
-		// The floor, measured as evaluate is: a whole process that reads
-		// the file and decodes it with encoding/json (this program again).
-		decode := bestOf(3, func() time.Duration {
-			cmd := exec.Command(os.Args[0], path)
-			cmd.Env = append(os.Environ(), decodeOnly+"=1")
-			cmd.Stderr = os.Stderr
-			start := time.Now()
-			check(cmd.Run())
-			return time.Since(start)
-		})
-		info, err := os.Stat(path)
-		check(err)
-		var rss int64
-		eval := bestOf(1, func() time.Duration {
-			cmd := exec.Command(bin, append([]string{"evaluate", "-o", os.DevNull}, append(strings.Fields(*args), path)...)...)
-			cmd.Stderr = os.Stderr
-			start := time.Now()
-			err := cmd.Run()
-			d := time.Since(start)
-			if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() > 2 {
-				check(fmt.Errorf("evaluate %s: %v", path, err))
+	file := func(kind string, n int) string { return filepath.Join(dir, fmt.Sprintf("org-%s-%d.json", kind, n)) }
+	for _, kind := range kinds {
+		for _, n := range ns {
+			path := file(kind, n)
+			if _, err := os.Stat(path); err == nil && *keep != "" {
+				continue // kept from an earlier run: the same seed makes the same file
 			}
-			rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
-			return d
-		})
-		growth := "-"
-		if prev > 0 {
-			growth = fmt.Sprintf("%.1fx/%dx", float64(eval)/float64(prev), n/prevN)
+			cmd := exec.Command(os.Args[0], path)
+			cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d %s", generate, n, kind))
+			cmd.Stderr = os.Stderr
+			check(cmd.Run())
 		}
-		fmt.Printf("%8d %8.1fMB %10s %10s %7.2fx %8.0fMB %7.2fx %8s\n", n, mb(info.Size()), decode.Round(time.Millisecond), eval.Round(time.Millisecond),
-			float64(eval)/float64(decode), mb(rss), float64(rss)/float64(info.Size()), growth)
-		prev, prevN = eval, n
 	}
+	fmt.Printf("%-9s %8s %10s %10s %10s %8s %10s %8s %8s\n", "kind", "accounts", "input", "decode", "evaluate", "ratio", "peak RSS", "ratio", "growth")
+	for _, kind := range kinds {
+		var prev time.Duration
+		var prevN int
+		for _, n := range ns {
+			path := file(kind, n)
+			decode, eval, rss, size := measure(bin, path, strings.Fields(*args))
+			growth := "-"
+			if prev > 0 {
+				growth = fmt.Sprintf("%.1fx/%dx", float64(eval)/float64(prev), n/prevN)
+			}
+			fmt.Printf("%-9s %8d %8.1fMB %10s %10s %7.2fx %8.0fMB %7.2fx %8s\n", kind, n, mb(size), decode.Round(time.Millisecond), eval.Round(time.Millisecond),
+				float64(eval)/float64(decode), mb(rss), float64(rss)/float64(size), growth)
+			prev, prevN = eval, n
+		}
+	}
+}
+
+// measure times the floor and evaluate on one file: the floor as evaluate
+// is measured, a whole process that reads the file and decodes it with
+// encoding/json (this program again), best of three; evaluate once, with
+// its peak resident memory.
+func measure(bin, path string, args []string) (decode, eval time.Duration, rss, size int64) {
+	decode = bestOf(3, func() time.Duration {
+		cmd := exec.Command(os.Args[0], path)
+		cmd.Env = append(os.Environ(), decodeOnly+"=1")
+		cmd.Stderr = os.Stderr
+		start := time.Now()
+		check(cmd.Run())
+		return time.Since(start)
+	})
+	info, err := os.Stat(path)
+	check(err)
+	cmd := exec.Command(bin, append(append([]string{"evaluate", "-o", os.DevNull}, args...), path)...)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	err = cmd.Run()
+	eval = time.Since(start)
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() > 2 {
+		check(fmt.Errorf("evaluate %s: %v", path, err))
+	}
+	rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	return decode, eval, rss, info.Size()
 }
 
 func bestOf(n int, f func() time.Duration) time.Duration {
