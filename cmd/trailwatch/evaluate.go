@@ -100,7 +100,14 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		return err
 	}
 
-	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Families: families, Benchmark: *benchmark, Strict: *strict, Parallel: *par, NoReuse: !*reuse})
+	// Results keep what the reports asked for show: in an organization of
+	// thousands of accounts, evidence nobody reads is most of the memory.
+	needs := report.NeedsOf(renderer)
+	for _, r := range extra {
+		n := report.NeedsOf(r.renderer)
+		needs.Evidence, needs.Remediation = needs.Evidence || n.Evidence, needs.Remediation || n.Remediation
+	}
+	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Families: families, Benchmark: *benchmark, Strict: *strict, Parallel: *par, NoReuse: !*reuse, Keep: &needs})
 	if err != nil {
 		return err
 	}

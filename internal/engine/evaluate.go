@@ -41,6 +41,11 @@ type Selection struct {
 	// (report.Step), for trailwatch remediate; a report does not need
 	// them.
 	Fixes bool
+	// Keep is what results keep beyond their verdict, reason and
+	// resources: what the reports to be rendered need
+	// (report.NeedsOf); the zero value keeps neither evidence nor
+	// remediation. Evaluate keeps both when Keep is nil.
+	Keep *report.Needs
 }
 
 // SelectionError is a --control or --benchmark that the policies do not
@@ -60,6 +65,7 @@ type Evaluator struct {
 	parallel  int
 	reuse     bool
 	fixes     bool
+	keep      report.Needs
 }
 
 // AllControls are every control the policies define, applied or not.
@@ -80,7 +86,10 @@ func (e *Evaluator) Strict() bool { return e.strict }
 // controls share what they have in common: the chain from each trail to
 // its alarms and topics is worked out once per account.
 func (p *Policies) Prepare(ctx context.Context, sel Selection) (*Evaluator, error) {
-	e := &Evaluator{policies: p, strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse, fixes: sel.Fixes}
+	e := &Evaluator{policies: p, strict: sel.Strict, parallel: sel.Parallel, reuse: !sel.NoReuse, fixes: sel.Fixes, keep: report.Needs{Evidence: true, Remediation: true}}
+	if sel.Keep != nil {
+		e.keep = *sel.Keep
+	}
 	if err := e.selectBenchmark(sel.Benchmark); err != nil {
 		return nil, err
 	}
@@ -209,31 +218,39 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 	// Judge the first account of each key, then give the others its
 	// verdicts under their own id.
 	var judged []int
-	needed := map[string]bool{}
+	needed, referenced := map[string]bool{}, map[string]bool{}
 	for i := range n {
 		if p.first[p.keys[i]] == i {
 			judged = append(judged, i)
 			needed[snap.Accounts[i].AccountID] = true
 		}
 		for _, ref := range p.refs[i] {
-			needed[ref.account] = true
+			referenced[ref.account] = true
 		}
+	}
+	// forget lets go of an account's evidence.
+	forget := func(a *snapshot.Account) {
+		a.Regions, a.Errors, a.S3Buckets, a.S3PublicAccessBlock = nil, nil, nil, nil
 	}
 	if release {
 		for i := range snap.Accounts {
-			if a := &snap.Accounts[i]; !needed[a.AccountID] {
-				a.Regions, a.Errors = nil, nil
+			if a := &snap.Accounts[i]; !needed[a.AccountID] && !referenced[a.AccountID] {
+				forget(a)
 			}
 		}
 	}
 	err = parallel(ctx, e.workers(), len(judged), func(j int) error {
 		i := judged[j]
+		a := &snap.Accounts[i]
 		input, err := e.input(p, i, parts)
 		if err != nil {
-			return fmt.Errorf("account %s: %w", snap.Accounts[i].AccountID, err)
+			return fmt.Errorf("account %s: %w", a.AccountID, err)
 		}
-		res, err := e.evalAccount(ctx, input, snap.Accounts[i].AccountID)
+		res, err := e.evalAccount(ctx, input, a.AccountID)
 		out[i] = res
+		if release && !referenced[a.AccountID] {
+			forget(a) // judged, and no other account's input reads it
+		}
 		return err
 	})
 	if err != nil {
@@ -327,6 +344,28 @@ func (e *Evaluator) result(c Control, answer any, account string) (report.Result
 	}
 	if len(r.Resources) == 0 {
 		r.Resources = []report.Resource{report.AccountResource(account)}
+	}
+	if !e.keep.Evidence {
+		r.Evidence = nil
+	}
+	if !e.keep.Remediation {
+		r.Remediation = ""
+	}
+	// What every result of a control says alike is the control's, shared
+	// rather than held once per result.
+	if r.Title == c.Title {
+		r.Title = c.Title
+	}
+	if r.Severity == c.Severity {
+		r.Severity = c.Severity
+	}
+	if r.Description == c.Description {
+		r.Description = c.Description
+	}
+	if slices.EqualFunc(r.Frameworks, c.Frameworks, func(a, b report.Framework) bool {
+		return a.Name == b.Name && a.ID == b.ID && slices.Equal(a.Versions, b.Versions)
+	}) {
+		r.Frameworks = c.Frameworks
 	}
 	return r, nil
 }

@@ -138,3 +138,67 @@ func wholeInput(s *snapshot.Snapshot, id, benchmark string) (ast.Object, error) 
 	in.Insert(ast.StringTerm("benchmark"), ast.StringTerm(benchmark))
 	return in, nil
 }
+
+// Results keep only what the reports need (Selection.Keep): without
+// evidence and remediation they say the same verdicts and reasons, and
+// evaluation lets go of every account's evidence once it is judged.
+func TestKeepOnlyWhatReportsNeed(t *testing.T) {
+	org, err := synth.Organization(synth.Options{Accounts: 12, Regions: 2, Seed: 9, BrokenEvery: 2, Distinct: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := p.Prepare(context.Background(), Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := full.Evaluate(context.Background(), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := p.Prepare(context.Background(), Selection{Keep: &report.Needs{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := org.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := snapshot.Decode("org.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := lean.EvaluateAndRelease(context.Background(), fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d results, want %d", len(got), len(want))
+	}
+	evidence, remediation := 0, 0
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Evidence != nil || g.Remediation != "" {
+			t.Errorf("%s %s kept evidence or remediation", g.AccountID, g.ControlID)
+		}
+		if len(w.Evidence) > 0 {
+			evidence++
+		}
+		if w.Remediation != "" {
+			remediation++
+		}
+		w.Evidence, w.Remediation = nil, ""
+		if !reflect.DeepEqual(g, w) {
+			t.Errorf("%s %s: %+v, want %+v", g.AccountID, g.ControlID, g, w)
+		}
+	}
+	if evidence == 0 || remediation == 0 {
+		t.Error("the full results have no evidence or remediation to leave out")
+	}
+	if len(fresh.Accounts) != 0 {
+		t.Error("the snapshot still holds its accounts")
+	}
+}

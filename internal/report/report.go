@@ -269,6 +269,43 @@ type Renderer interface {
 	Render(w io.Writer, r *Report) error
 }
 
+// Needs is what a renderer reads of each result beyond its verdict,
+// reason and resources: an evaluation that renders only with renderers
+// that need neither need not keep them (an organization's results are
+// most of the memory a run takes).
+type Needs struct {
+	Evidence    bool
+	Remediation bool
+}
+
+// NeedsOf is what a renderer needs: what its Needs method says, or
+// everything.
+func NeedsOf(r Renderer) Needs {
+	if n, ok := r.(interface{ Needs() Needs }); ok {
+		return n.Needs()
+	}
+	return Needs{Evidence: true, Remediation: true}
+}
+
+// Needs: the text report shows evidence and remediation only when
+// verbose.
+func (t Text) Needs() Needs { return Needs{Evidence: t.Verbose, Remediation: t.Verbose} }
+
+// Needs: SARIF shows the remediation, not the evidence.
+func (SARIF) Needs() Needs { return Needs{Remediation: true} }
+
+// Needs: JUnit shows the remediation, not the evidence.
+func (JUnit) Needs() Needs { return Needs{Remediation: true} }
+
+// Needs: Markdown shows the remediation, not the evidence.
+func (Markdown) Needs() Needs { return Needs{Remediation: true} }
+
+// Needs: ASFF carries the remediation, not the evidence.
+func (ASFF) Needs() Needs { return Needs{Remediation: true} }
+
+// Needs: OCSF carries the remediation, not the evidence.
+func (OCSF) Needs() Needs { return Needs{Remediation: true} }
+
 // Options shape how a renderer writes.
 type Options struct {
 	// Verbose adds each result's evidence and remediation (text).

@@ -117,3 +117,22 @@ func TestSafe(t *testing.T) {
 		}
 	}
 }
+
+// The text report needs evidence and remediation only when verbose; a
+// renderer that does not say needs everything.
+func TestNeeds(t *testing.T) {
+	if n := NeedsOf(Text{}); n.Evidence || n.Remediation {
+		t.Errorf("text: %+v", n)
+	}
+	if n := NeedsOf(Text{Verbose: true}); !n.Evidence || !n.Remediation {
+		t.Errorf("verbose text: %+v", n)
+	}
+	for _, r := range []Renderer{JSON{}, HTML{}} {
+		if n := NeedsOf(r); !n.Evidence || !n.Remediation {
+			t.Errorf("%T: %+v", r, n)
+		}
+	}
+	if n := NeedsOf(SARIF{}); n.Evidence || !n.Remediation {
+		t.Errorf("sarif: %+v", n)
+	}
+}
