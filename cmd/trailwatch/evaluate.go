@@ -95,11 +95,6 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	}
 
 	limitMemory(paths)
-	org, err := readOrganization(ctx, paths, s.stdin)
-	if err != nil {
-		return err
-	}
-
 	// Results keep what the reports asked for show: in an organization of
 	// thousands of accounts, evidence nobody reads is most of the memory.
 	needs := report.NeedsOf(renderer)
@@ -107,10 +102,26 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 		n := report.NeedsOf(r.renderer)
 		needs.Evidence, needs.Remediation = needs.Evidence || n.Evidence, needs.Remediation || n.Remediation
 	}
-	ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Families: families, Benchmark: *benchmark, Strict: *strict, Parallel: *par, NoReuse: !*reuse, Keep: &needs})
+	// The policies compile while the snapshots are read (one core each):
+	// the snapshots' errors come first, as they always have.
+	type prepared struct {
+		ev  *engine.Evaluator
+		err error
+	}
+	compiled := make(chan prepared, 1)
+	go func() {
+		ev, err := prepare(ctx, policyDirs, engine.Selection{Controls: controls, Families: families, Benchmark: *benchmark, Strict: *strict, Parallel: *par, NoReuse: !*reuse, Keep: &needs})
+		compiled <- prepared{ev, err}
+	}()
+	org, err := readOrganization(ctx, paths, s.stdin)
+	c := <-compiled
 	if err != nil {
 		return err
 	}
+	if c.err != nil {
+		return c.err
+	}
+	ev := c.ev
 	waivers, err := readWaivers(ctx, waiverFiles, ev)
 	if err != nil {
 		return err

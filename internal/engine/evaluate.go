@@ -256,17 +256,28 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 	if err != nil {
 		return nil, err
 	}
-	results := make([]report.Result, 0, n*len(e.controls))
-	for i := range n {
+	// The accounts not judged take the results of the one judged for
+	// their key, renamed: in parallel, then gathered in order.
+	err = parallel(ctx, e.workers(), n, func(i int) error {
 		src := p.first[p.keys[i]]
 		if src == i {
-			results = append(results, out[i]...)
-			continue
+			return nil
 		}
 		from, to := snap.Accounts[src].AccountID, snap.Accounts[i].AccountID
-		for _, r := range out[src] {
-			results = append(results, renamed(r, from, to))
+		own := make([]report.Result, len(out[src]))
+		for k, r := range out[src] {
+			own[k] = renamed(r, from, to)
 		}
+		out[i] = own
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	results := make([]report.Result, 0, n*len(e.controls))
+	for i := range n {
+		results = append(results, out[i]...)
+		out[i] = nil
 	}
 	return results, nil
 }
