@@ -11,15 +11,14 @@ import data.lib.core
 
 # candidates are the trails the judged account sees, each with the account
 # whose record of it is used: an organization trail is read from its
-# owner's record when the snapshot holds the owner account. A trail every
-# region lists (a multi-region trail, an organization trail) is a
-# candidate once, not once per region: in the order the regions list
-# them, each candidate where it first appears; a region's record that
-# differs from the others (a shadow read without its status) stays a
-# candidate of its own.
+# owner's record when the snapshot holds the owner account. Read from its
+# owner, a trail that every region lists (an organization trail) is the
+# same record each time: it is a candidate once, where it first appears.
+# The account's own records of a trail stay one per region (a shadow read
+# without its status may differ from the home region's).
 candidates := [c |
 	some i, c in listed
-	not listed_before(i, c)
+	not owners_record_before(i, c)
 ]
 
 listed := [candidate(trail) |
@@ -27,14 +26,19 @@ listed := [candidate(trail) |
 	some trail in read.trails
 ]
 
-listed_before(i, c) if {
-	some j in listed_at[c.trail.TrailARN]
-	j < i
-	listed[j] == c
+owners_record_before(i, c) if {
+	c.account != input.account_id
+	owners_first[c.trail.TrailARN] < i
 }
 
-# listed_at are the places of each trail in listed, by ARN.
-listed_at := {arn: [i | some i, c in listed; c.trail.TrailARN == arn] | some arn in {c.trail.TrailARN | some c in listed}}
+# owners_first is where each trail read from its owner's record first
+# appears in listed, by ARN.
+owners_first := {arn: min(places) |
+	some arn, places in core.group([[c.trail.TrailARN, i] |
+		some i, c in listed
+		c.account != input.account_id
+	])
+}
 
 candidate(trail) := {"trail": owned, "account": owner} if {
 	owner := core.arn(trail.TrailARN).account
