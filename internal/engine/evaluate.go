@@ -208,7 +208,7 @@ func (e *Evaluator) EvaluateAndRelease(ctx context.Context, snap *snapshot.Snaps
 }
 
 func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, release bool) ([]report.Result, error) {
-	p, err := e.plan(ctx, snap)
+	p, err := e.plan(ctx, snap, release)
 	if err != nil {
 		return nil, err
 	}
@@ -218,25 +218,11 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 	// Judge the first account of each key, then give the others its
 	// verdicts under their own id.
 	var judged []int
-	needed, referenced := map[string]bool{}, map[string]bool{}
 	for i := range n {
 		if p.first[p.keys[i]] == i {
 			judged = append(judged, i)
-			needed[snap.Accounts[i].AccountID] = true
-		}
-		for _, ref := range p.refs[i] {
-			referenced[ref.account] = true
-		}
-	}
-	// forget lets go of an account's evidence.
-	forget := func(a *snapshot.Account) {
-		a.Regions, a.Errors, a.S3Buckets, a.S3PublicAccessBlock = nil, nil, nil, nil
-	}
-	if release {
-		for i := range snap.Accounts {
-			if a := &snap.Accounts[i]; !needed[a.AccountID] && !referenced[a.AccountID] {
-				forget(a)
-			}
+		} else if release {
+			p.raw[i] = nil // judged as another
 		}
 	}
 	err = parallel(ctx, e.workers(), len(judged), func(j int) error {
@@ -246,15 +232,20 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 		if err != nil {
 			return fmt.Errorf("account %s: %w", a.AccountID, err)
 		}
+		if release {
+			p.raw[i] = nil
+		}
 		res, err := e.evalAccount(ctx, input, a.AccountID)
 		out[i] = res
-		if release && !referenced[a.AccountID] {
-			forget(a) // judged, and no other account's input reads it
-		}
 		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if release {
+		for i := range snap.Accounts {
+			forget(&snap.Accounts[i])
+		}
 	}
 	// The accounts not judged take the results of the one judged for
 	// their key, renamed: in parallel, then gathered in order.

@@ -51,6 +51,13 @@ type orgPlan struct {
 	// in a log archive account.
 	holders map[string][]string
 
+	// referenced are the accounts some account's evidence leads to:
+	// their evidence stays as it was read.
+	referenced map[string]bool
+	// raw is each account's JSON text, when evaluation lets go of the
+	// evidence as it goes (EvaluateAndRelease); nil once judged.
+	raw [][]byte
+
 	mu      sync.Mutex
 	digests map[regionRef]string
 }
@@ -62,8 +69,9 @@ type regionRef struct{ account, region string }
 // placeholder stands for an account's own id when inputs are compared.
 const placeholder = "<own account id>"
 
-func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot) (*orgPlan, error) {
-	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, digests: map[regionRef]string{}, holders: map[string][]string{}}
+func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release bool) (*orgPlan, error) {
+	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, digests: map[regionRef]string{}, holders: map[string][]string{},
+		referenced: map[string]bool{}}
 	for i := range snap.Accounts {
 		a := &snap.Accounts[i]
 		p.accounts[a.AccountID] = a
@@ -75,15 +83,48 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot) (*orgPlan
 	p.refs = make([][]regionRef, n)
 	p.keys = make([]string, n)
 	err := parallel(ctx, e.workers(), n, func(i int) error {
-		a := &snap.Accounts[i]
-		p.refs[i] = p.closure(a)
-		if !e.reuse {
-			p.keys[i] = strconv.Itoa(i)
-			return nil
+		p.refs[i] = p.closure(&snap.Accounts[i])
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, refs := range p.refs {
+		for _, ref := range refs {
+			p.referenced[ref.account] = true
 		}
-		key, err := p.key(a, p.refs[i])
-		p.keys[i] = key
-		return err
+	}
+	if release {
+		p.raw = make([][]byte, n)
+	}
+	err = parallel(ctx, e.workers(), n, func(i int) error {
+		a := &snap.Accounts[i]
+		var own []byte
+		if e.reuse || release {
+			var err error
+			if own, err = marshal(a); err != nil {
+				return err
+			}
+		}
+		if e.reuse {
+			key, err := p.key(a, own, p.refs[i])
+			if err != nil {
+				return err
+			}
+			p.keys[i] = key
+		} else {
+			p.keys[i] = strconv.Itoa(i)
+		}
+		if release {
+			// From here the account is its JSON text, which the garbage
+			// collector need not scan, as its structures were: judging
+			// thousands of accounts collected them over and over.
+			p.raw[i] = own
+			if !p.referenced[a.AccountID] {
+				forget(a)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -94,6 +135,11 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot) (*orgPlan
 		}
 	}
 	return p, nil
+}
+
+// forget lets go of an account's evidence.
+func forget(a *snapshot.Account) {
+	a.Regions, a.Errors, a.S3Buckets, a.S3PublicAccessBlock = nil, nil, nil, nil
 }
 
 // closure follows an account's evidence into other accounts: the regions
@@ -161,11 +207,7 @@ func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
 }
 
 // key is a digest of an account's input with its own id replaced.
-func (p *orgPlan) key(a *snapshot.Account, refs []regionRef) (string, error) {
-	own, err := marshal(a)
-	if err != nil {
-		return "", err
-	}
+func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef) (string, error) {
 	h := sha256.New()
 	// When the evidence was read is part of it: ages are measured
 	// against it.
@@ -222,7 +264,13 @@ func (p *orgPlan) part(ref regionRef) any {
 // parts of others its evidence leads to, plus the run's settings.
 func (e *Evaluator) input(p *orgPlan, i int, parts *partCache) (ast.Object, error) {
 	a := &p.snap.Accounts[i]
-	own, err := toValue(a)
+	var own ast.Value
+	var err error
+	if p.raw != nil {
+		own, err = ast.ValueFromReader(bytes.NewReader(p.raw[i]))
+	} else {
+		own, err = toValue(a)
+	}
 	if err != nil {
 		return nil, err
 	}
