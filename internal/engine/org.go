@@ -106,20 +106,31 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 				return err
 			}
 		}
+		judgedAlready := false
 		if e.reuse {
 			key, err := p.key(a, own, p.refs[i])
 			if err != nil {
 				return err
 			}
 			p.keys[i] = key
+			p.mu.Lock()
+			if j, ok := p.first[key]; ok && j < i {
+				judgedAlready = true // an earlier account stands for this one
+			} else {
+				p.first[key] = i
+			}
+			p.mu.Unlock()
 		} else {
 			p.keys[i] = strconv.Itoa(i)
 		}
 		if release {
 			// From here the account is its JSON text, which the garbage
 			// collector need not scan, as its structures were: judging
-			// thousands of accounts collected them over and over.
-			p.raw[i] = own
+			// thousands of accounts collected them over and over. An
+			// account an earlier one stands for needs neither.
+			if !judgedAlready {
+				p.raw[i] = own
+			}
 			if !p.referenced[a.AccountID] {
 				forget(a)
 			}
@@ -129,8 +140,8 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 	if err != nil {
 		return nil, err
 	}
-	for i, k := range p.keys {
-		if _, ok := p.first[k]; !ok {
+	if !e.reuse {
+		for i, k := range p.keys {
 			p.first[k] = i
 		}
 	}
