@@ -36,10 +36,13 @@ func (t Text) Render(w io.Writer, r *Report) error {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int {
+	byID := func(a, b int32) int {
 		x, y := &r.Results[a], &r.Results[b]
 		return cmp.Or(strings.Compare(x.AccountID, y.AccountID), strings.Compare(x.ControlID, y.ControlID))
-	})
+	}
+	if !slices.IsSortedFunc(order, byID) { // evaluate gives them in order
+		slices.SortStableFunc(order, byID)
+	}
 	byAccount := func(yield func(int, Result) bool) {
 		for i, j := range order {
 			if !yield(i, r.Results[j]) {
@@ -261,6 +264,16 @@ func scalar(v any) string {
 func safe(s string) string {
 	clean := true
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, most of every report: only control characters and
+			// the backslash are written otherwise.
+			if c < 0x20 || c == 0x7f || c == '\\' {
+				clean = false
+				break
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if unsafeRune(r) || r == '\\' || r == utf8.RuneError && size == 1 {
 			clean = false
