@@ -28,6 +28,8 @@ rank := {
 
 # broken(link, status, trail, reason, fix) is a broken link of the path
 # through a trail; fix is its steps (lib.core.call), a manual text, or "".
+# The steps' text (core.fix_text) is written only for the links a result
+# reports (with_remediation): most links of most paths are never shown.
 broken(link, status, trail, reason, fix) := {
 	"rank": rank[link],
 	"link": link,
@@ -35,11 +37,13 @@ broken(link, status, trail, reason, fix) := {
 	"trail": trail.TrailARN,
 	"trail_name": trail.Name,
 	"reason": reason,
-	"remediation": core.fix_text(steps),
 	"fix": steps,
 } if {
 	steps := [object.union({"mends": link}, step) | some step in core.steps(fix)]
 }
+
+# with_remediation(link) is a reported link with its steps as text.
+with_remediation(link) := object.union(link, {"remediation": core.fix_text(link.fix)})
 
 # past(link, status, reason, remediation) is a broken link past the log
 # group, where no trail is known yet: it is worked out once per metric and

@@ -108,7 +108,6 @@ fill(link, candidate, filter) := object.union(link, {
 	"trail": candidate.trail.TrailARN,
 	"trail_name": candidate.trail.Name,
 	"reason": replace(link.reason, filter_name, filter.filterName),
-	"remediation": core.fix_text(fix),
 	"fix": fix,
 }) if {
 	fix := [fill_step(step, filter) | some step in link.fix]

@@ -17,6 +17,7 @@ import data.lib.core
 import data.lib.core.trails as core_trails
 import data.lib.monitoring.alarms
 import data.lib.monitoring.filters
+import data.lib.monitoring.links
 import data.lib.monitoring.paths
 import data.lib.monitoring.records
 import data.lib.monitoring.remediation
@@ -100,7 +101,7 @@ failed_listings := [failure |
 
 trail_phrase(link) := sprintf("trail %s: %s", [link.trail_name, link.reason])
 
-trail_evidence(control) := [object.remove(link, ["rank", "fix"]) | some link in furthest(control)]
+trail_evidence(control) := [object.remove(links.with_remediation(link), ["rank", "fix"]) | some link in furthest(control)]
 
 # undecided(control): a path stopped for want of evidence, and might have
 # been complete.
