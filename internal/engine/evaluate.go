@@ -364,6 +364,9 @@ func (e *Evaluator) result(c Control, answer any, account string) (report.Result
 	if r.Description == c.Description {
 		r.Description = c.Description
 	}
+	if r.Remediation == c.Remediation { // a PASS gives the control's own
+		r.Remediation = c.Remediation
+	}
 	if slices.EqualFunc(r.Frameworks, c.Frameworks, func(a, b report.Framework) bool {
 		return a.Name == b.Name && a.ID == b.ID && slices.Equal(a.Versions, b.Versions)
 	}) {
