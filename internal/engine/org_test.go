@@ -143,7 +143,7 @@ func wholeInput(s *snapshot.Snapshot, id, benchmark string) (ast.Object, error) 
 // evidence and remediation they say the same verdicts and reasons, and
 // evaluation lets go of every account's evidence once it is judged.
 func TestKeepOnlyWhatReportsNeed(t *testing.T) {
-	org, err := synth.Organization(synth.Options{Accounts: 12, Regions: 2, Seed: 9, BrokenEvery: 2, Distinct: true})
+	org, err := synth.Organization(synth.Options{Accounts: 5, Regions: 1, Seed: 9, BrokenEvery: 2, Distinct: true})
 	if err != nil {
 		t.Fatal(err)
 	}
