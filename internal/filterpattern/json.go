@@ -76,19 +76,32 @@ type cond struct {
 
 func (c *cond) eval(root any) bool {
 	if c.op == opNotExists {
-		return !c.reach(c.path, root, true)
+		return !reaches(c.path, root, nil, func(any) bool { return true })
 	}
-	return c.reach(c.path, root, false)
+	return reaches(c.path, root, nil, c.test)
 }
 
-// reach follows the path from v and reports whether some value it reaches
-// passes the test (or, with exists, whether any value is reached at all).
-func (c *cond) reach(path []step, v any, exists bool) bool {
+// reaches follows a selector's path from v and reports whether found
+// holds for some value it reaches. When passing is not nil, it is asked of
+// each object the path looks a key up in, first, and true from it ends
+// the walk with true.
+func reaches(path []step, v any, passing func(map[string]any) bool, found func(any) bool) bool {
 	for i, st := range path {
 		switch st.kind {
-		case stepKey:
+		case stepKey, stepAnyKey:
 			m, ok := v.(map[string]any)
 			if !ok {
+				return false
+			}
+			if passing != nil && passing(m) {
+				return true
+			}
+			if st.kind == stepAnyKey {
+				for _, e := range m {
+					if reaches(path[i+1:], e, passing, found) {
+						return true
+					}
+				}
 				return false
 			}
 			if v, ok = m[st.key]; !ok {
@@ -106,28 +119,14 @@ func (c *cond) reach(path []step, v any, exists bool) bool {
 				return false
 			}
 			for _, e := range a {
-				if c.reach(path[i+1:], e, exists) {
-					return true
-				}
-			}
-			return false
-		case stepAnyKey:
-			m, ok := v.(map[string]any)
-			if !ok {
-				return false
-			}
-			for _, e := range m {
-				if c.reach(path[i+1:], e, exists) {
+				if reaches(path[i+1:], e, passing, found) {
 					return true
 				}
 			}
 			return false
 		}
 	}
-	if exists {
-		return true
-	}
-	return c.test(v)
+	return found(v)
 }
 
 // test applies the condition to the value the selector reached.

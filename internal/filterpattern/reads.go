@@ -23,19 +23,9 @@ func (p *Pattern) Reads(ev any, s string) bool {
 func reads(e jsonExpr, root any, s string) bool {
 	switch x := e.(type) {
 	case orExpr:
-		for _, c := range x {
-			if reads(c, root, s) {
-				return true
-			}
-		}
-		return false
+		return anyReads(x, root, s)
 	case andExpr:
-		for _, c := range x {
-			if reads(c, root, s) {
-				return true
-			}
-		}
-		return false
+		return anyReads(x, root, s)
 	case *cond:
 		return readsPath(x.path, root, s)
 	case *eqSet:
@@ -44,52 +34,27 @@ func reads(e jsonExpr, root any, s string) bool {
 	return true // a kind of expression this does not know: assume it reads
 }
 
-// readsPath reports whether following path from v passes a key holding s
-// or reaches a value holding it.
-func readsPath(path []step, v any, s string) bool {
-	for i, st := range path {
-		switch st.kind {
-		case stepKey, stepAnyKey:
-			m, ok := v.(map[string]any)
-			if !ok {
-				return false
-			}
-			for k := range m {
-				if strings.Contains(k, s) {
-					return true // a key the selector is compared with
-				}
-			}
-			if st.kind == stepAnyKey {
-				for _, e := range m {
-					if readsPath(path[i+1:], e, s) {
-						return true
-					}
-				}
-				return false
-			}
-			if v, ok = m[st.key]; !ok {
-				return false
-			}
-		case stepIndex:
-			a, ok := v.([]any)
-			if !ok || st.index >= len(a) {
-				return false
-			}
-			v = a[st.index]
-		case stepAnyIndex:
-			a, ok := v.([]any)
-			if !ok {
-				return false
-			}
-			for _, e := range a {
-				if readsPath(path[i+1:], e, s) {
-					return true
-				}
-			}
-			return false
+func anyReads(list []jsonExpr, root any, s string) bool {
+	for _, e := range list {
+		if reads(e, root, s) {
+			return true
 		}
 	}
-	return holds(v, s)
+	return false
+}
+
+// readsPath reports whether following path from v passes a key holding s
+// (a key the selector is compared with) or reaches a value holding it.
+func readsPath(path []step, v any, s string) bool {
+	keyHolds := func(m map[string]any) bool {
+		for k := range m {
+			if strings.Contains(k, s) {
+				return true
+			}
+		}
+		return false
+	}
+	return reaches(path, v, keyHolds, func(v any) bool { return holds(v, s) })
 }
 
 // holds reports whether a JSON value holds s in a string, number or key.
