@@ -21,6 +21,11 @@ import (
 // does not parse is something a policy reports ("the filter is broken"),
 // not a failed evaluation: cwlogs.filter_error tells a policy why, and
 // cwlogs.filter_matches is false for such a pattern.
+// None asks OPA to memoize it: OPA keys that cache by the arguments
+// printed as text, which for an array of records costs more than the
+// answer; patterns are compiled once (patterns) and records converted
+// once (events).
+//
 // logEvent is a log event as the built-ins take it: an object (a JSON log
 // event such as a CloudTrail record) or a string (the raw message).
 var logEvent = types.NewAny(types.NewObject(nil, types.NewDynamicProperty(types.S, types.A)), types.S)
@@ -38,9 +43,6 @@ var (
 			),
 			types.Named("result", types.B).Description("true when the pattern matches the event"),
 		),
-		// No Memoize: OPA keys it by the arguments printed as text, which costs
-		// more than the answer (patterns are compiled once, in patterns).
-		Memoize: false,
 	}
 	filterErrorDecl = &rego.Function{
 		Name:        "cwlogs.filter_error",
@@ -49,9 +51,6 @@ var (
 			types.Args(types.Named("pattern", types.S).Description("the filter pattern")),
 			types.Named("error", types.S).Description("the parse error, or \"\""),
 		),
-		// No Memoize: OPA keys it by the arguments printed as text, which costs
-		// more than the answer (patterns are compiled once, in patterns).
-		Memoize: false,
 	}
 	filterUnjudgedDecl = &rego.Function{
 		Name:        "cwlogs.filter_unjudged",
@@ -60,9 +59,6 @@ var (
 			types.Args(types.Named("pattern", types.S).Description("the filter pattern")),
 			types.Named("reason", types.S).Description("why, or \"\""),
 		),
-		// No Memoize: OPA keys it by the arguments printed as text, which costs
-		// more than the answer (patterns are compiled once, in patterns).
-		Memoize: false,
 	}
 	filterMissesDecl = &rego.Function{
 		Name: "cwlogs.filter_misses",
@@ -75,9 +71,6 @@ var (
 			),
 			types.Named("misses", types.NewArray(nil, types.N)).Description("indices of the events the pattern does not match"),
 		),
-		// No Memoize: OPA keys it by the arguments printed as text, which costs
-		// more than the answer (patterns are compiled once, in patterns).
-		Memoize: false,
 	}
 	filterMissesAsDecl = &rego.Function{
 		Name: "cwlogs.filter_misses_as",
@@ -92,9 +85,6 @@ var (
 			),
 			types.Named("misses", types.NewArray(nil, types.N)).Description("indices of the events the pattern does not match"),
 		),
-		// No Memoize: OPA keys it by the arguments printed as text, which costs
-		// more than the answer (patterns are compiled once, in patterns).
-		Memoize: false,
 	}
 )
 
@@ -110,7 +100,6 @@ var snsFilterDecl = &rego.Function{
 		),
 		types.Named("decision", types.NewObject(nil, types.NewDynamicProperty(types.S, types.S))).Description("result and reason"),
 	),
-	Memoize: false, // see filterMatchesDecl
 }
 
 func snsFilterDecision(_ rego.BuiltinContext, policy, message *ast.Term) (*ast.Term, error) {
@@ -180,23 +169,47 @@ func (c *patternCache) get(src string) (*filterpattern.Pattern, error) {
 // once per run (custom.memoize), so the same array comes back for every
 // filter of every account, and is converted once.
 type eventCache struct {
-	mu    sync.Mutex
-	m     map[*ast.Array][]any
-	own   map[accountEvents][]any // the events as an account's own (as)
-	reads map[patternEvents]bool  // whether a pattern reads the placeholder (read)
+	converted bounded[*ast.Array, []any]
+	own       bounded[accountEvents, []any] // the events as an account's own (as)
+	reads     bounded[patternEvents, bool]  // whether a pattern reads the placeholder (read)
 }
 
 const eventCacheSize = 1024
 
-var events = &eventCache{m: map[*ast.Array][]any{}}
+var events = &eventCache{
+	converted: bounded[*ast.Array, []any]{max: eventCacheSize},
+	own:       bounded[accountEvents, []any]{max: eventCacheSize},
+	reads:     bounded[patternEvents, bool]{max: 64 * eventCacheSize},
+}
+
+// bounded is a map safe for concurrent use that holds at most max
+// entries: when full, it is emptied and starts again.
+type bounded[K comparable, V any] struct {
+	mu  sync.Mutex
+	m   map[K]V
+	max int
+}
+
+func (b *bounded[K, V]) get(k K) (V, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v, ok := b.m[k]
+	return v, ok
+}
+
+func (b *bounded[K, V]) put(k K, v V) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil || len(b.m) >= b.max {
+		b.m = map[K]V{}
+	}
+	b.m[k] = v
+}
 
 func (c *eventCache) get(arr *ast.Array) ([]any, error) {
-	c.mu.Lock()
-	if evs, ok := c.m[arr]; ok {
-		c.mu.Unlock()
+	if evs, ok := c.converted.get(arr); ok {
 		return evs, nil
 	}
-	c.mu.Unlock()
 	evs := make([]any, arr.Len())
 	for i := range arr.Len() {
 		v := arr.Elem(i).Value
@@ -210,12 +223,7 @@ func (c *eventCache) get(arr *ast.Array) ([]any, error) {
 		}
 		evs[i] = ev
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= eventCacheSize {
-		clear(c.m)
-	}
-	c.m[arr] = evs
+	c.converted.put(arr, evs)
 	return evs, nil
 }
 
@@ -285,22 +293,14 @@ func misses(name string, pattern, evs *ast.Term, from, to string) (*ast.Term, er
 // account once per filter, so the last few answers are kept.
 func (c *eventCache) as(arr *ast.Array, list []any, from, to string) []any {
 	key := accountEvents{arr, from, to}
-	c.mu.Lock()
-	if evs, ok := c.own[key]; ok {
-		c.mu.Unlock()
+	if evs, ok := c.own.get(key); ok {
 		return evs
 	}
-	c.mu.Unlock()
 	out := make([]any, len(list))
 	for i, ev := range list {
 		out[i] = replaceIn(ev, from, to)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.own == nil || len(c.own) >= eventCacheSize {
-		c.own = map[accountEvents][]any{}
-	}
-	c.own[key] = out
+	c.own.put(key, out)
 	return out
 }
 
@@ -310,19 +310,11 @@ func (c *eventCache) as(arr *ast.Array, list []any, from, to string) []any {
 // each pattern and array.
 func (c *eventCache) read(p *filterpattern.Pattern, src string, arr *ast.Array, list []any, from string) bool {
 	key := patternEvents{src, arr, from}
-	c.mu.Lock()
-	r, ok := c.reads[key]
-	c.mu.Unlock()
-	if ok {
+	if r, ok := c.reads.get(key); ok {
 		return r
 	}
-	r = slices.ContainsFunc(list, func(ev any) bool { return p.Reads(ev, from) })
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.reads == nil || len(c.reads) >= 64*eventCacheSize {
-		c.reads = map[patternEvents]bool{}
-	}
-	c.reads[key] = r
+	r := slices.ContainsFunc(list, func(ev any) bool { return p.Reads(ev, from) })
+	c.reads.put(key, r)
 	return r
 }
 
