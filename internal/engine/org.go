@@ -106,23 +106,21 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 				return err
 			}
 		}
-		judgedAlready := false
+		key := strconv.Itoa(i)
 		if e.reuse {
-			key, err := p.key(a, own, p.refs[i])
-			if err != nil {
+			var err error
+			if key, err = p.key(a, own, p.refs[i]); err != nil {
 				return err
 			}
-			p.keys[i] = key
-			p.mu.Lock()
-			if j, ok := p.first[key]; ok && j < i {
-				judgedAlready = true // an earlier account stands for this one
-			} else {
-				p.first[key] = i
-			}
-			p.mu.Unlock()
-		} else {
-			p.keys[i] = strconv.Itoa(i)
 		}
+		p.keys[i] = key
+		p.mu.Lock()
+		j, seen := p.first[key]
+		judgedAlready := seen && j < i // an earlier account stands for this one
+		if !judgedAlready {
+			p.first[key] = i
+		}
+		p.mu.Unlock()
 		if release {
 			// From here the account is its JSON text, which the garbage
 			// collector need not scan, as its structures were: judging
@@ -139,11 +137,6 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 	})
 	if err != nil {
 		return nil, err
-	}
-	if !e.reuse {
-		for i, k := range p.keys {
-			p.first[k] = i
-		}
 	}
 	return p, nil
 }
