@@ -185,13 +185,19 @@ func limitMemory(paths []string) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	var total int64
+	debug.SetMemoryLimit(max(int64(snapshotBytes(paths))/4*7, 256<<20))
+}
+
+// snapshotBytes is the size of the snapshot files (standard input counts
+// for nothing).
+func snapshotBytes(paths []string) uint64 {
+	var total uint64
 	for _, p := range paths {
 		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
-			total += info.Size()
+			total += uint64(info.Size())
 		}
 	}
-	debug.SetMemoryLimit(max(total/4*7, 256<<20))
+	return total
 }
 
 // collectLess lets the heap grow to five times what is live before the
@@ -316,13 +322,7 @@ func memoryLimit(mib int, paths []string) uint64 {
 	if mib > 0 {
 		return uint64(mib) << 20
 	}
-	var size uint64
-	for _, p := range paths {
-		if fi, err := os.Stat(p); err == nil {
-			size += uint64(fi.Size())
-		}
-	}
-	return max(4<<30, 4*size)
+	return max(4<<30, 4*snapshotBytes(paths))
 }
 
 // boundEvaluation is a context that ends after timeout, or when the heap
