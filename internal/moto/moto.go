@@ -192,12 +192,7 @@ func (c *CLI) Run(ctx context.Context, args ...string) (string, error) {
 	if c.Verbose != nil {
 		c.Verbose("aws " + strings.Join(args, " "))
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.driver == nil {
-		c.driver = startDriver(c.Env())
-	}
-	out, errText, code, err := c.driver.run(ctx, full)
+	out, errText, code, err := c.run(ctx, full)
 	if err != nil {
 		return "", fmt.Errorf("aws %s: %w", strings.Join(args, " "), err)
 	}
@@ -207,16 +202,22 @@ func (c *CLI) Run(ctx context.Context, args ...string) (string, error) {
 	return out, nil
 }
 
-// RunRaw runs one aws command as a program would: its standard output,
-// standard error and exit code (255 when it could not run at all).
-func (c *CLI) RunRaw(ctx context.Context, args ...string) (stdout, stderr string, code int) {
-	full := append([]string{"--endpoint-url", c.Endpoint}, args...)
+// run hands one command line to the aws CLI's driver, started at the
+// first call and kept warm; one command at a time.
+func (c *CLI) run(ctx context.Context, args []string) (stdout, stderr string, code int, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.driver == nil {
 		c.driver = startDriver(c.Env())
 	}
-	out, errText, code, err := c.driver.run(ctx, full)
+	return c.driver.run(ctx, args)
+}
+
+// RunRaw runs one aws command as a program would: its standard output,
+// standard error and exit code (255 when it could not run at all).
+func (c *CLI) RunRaw(ctx context.Context, args ...string) (stdout, stderr string, code int) {
+	full := append([]string{"--endpoint-url", c.Endpoint}, args...)
+	out, errText, code, err := c.run(ctx, full)
 	if err != nil {
 		return "", err.Error() + "\n", 255
 	}
