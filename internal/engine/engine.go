@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"index/suffixarray"
 	"io/fs"
 	"os"
 	"path"
@@ -110,6 +111,9 @@ type Policies struct {
 	// benchmarkName is how the policies name the benchmark whose versions
 	// --benchmark picks: data.lib.core.frameworks.cis.name.
 	benchmarkName string
+	// text indexes the strings the policies and their data hold
+	// (names.go).
+	text *suffixarray.Index
 }
 
 // Controls lists the controls found, sorted by id.
@@ -202,6 +206,7 @@ func load(opts Options) (*Policies, error) {
 		return nil, err
 	}
 	p.memo = newRunCache(p.memoized)
+	p.text = policyText(compiler, res.Documents)
 	if p.benchmarkName, p.benchmarks, err = benchmarkVersions(res.Documents); err != nil {
 		return nil, err
 	}

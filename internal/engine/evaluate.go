@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -66,6 +67,9 @@ type Evaluator struct {
 	reuse     bool
 	fixes     bool
 	keep      report.Needs
+	// judged counts the accounts judged (with reuse, fewer than there
+	// are).
+	judged atomic.Int64
 }
 
 // AllControls are every control the policies define, applied or not.
@@ -237,6 +241,7 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 		}
 		res, err := e.evalAccount(ctx, input, a.AccountID)
 		out[i] = res
+		e.judged.Add(1)
 		return err
 	})
 	if err != nil {
@@ -255,9 +260,13 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 			return nil
 		}
 		from, to := snap.Accounts[src].AccountID, snap.Accounts[i].AccountID
+		var names *renamer
+		if len(p.names[i].real) > 0 {
+			names = newRenamer(p.names[src].real, p.names[i].real)
+		}
 		own := make([]report.Result, len(out[src]))
 		for k, r := range out[src] {
-			own[k] = renamed(r, from, to)
+			own[k] = renamed(r, from, to, names)
 		}
 		out[i] = own
 		return nil

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"index/suffixarray"
 	"io"
 	"runtime"
 	"slices"
@@ -33,6 +34,10 @@ import (
 // only thing that differs between them, wherever it appears, and every
 // other account its evidence leads to is the same, so the policies, which
 // see nothing else, cannot tell them apart.
+//
+// Accounts whose things carry names of their own are judged once in the
+// same way when their evidence is the same up to their id and those names
+// (names.go).
 
 // orgPlan is what Evaluate works out before judging: each account's
 // input, and which accounts share one.
@@ -58,8 +63,13 @@ type orgPlan struct {
 	// evidence as it goes (EvaluateAndRelease); nil once judged.
 	raw [][]byte
 
+	// names of each account that its key replaced (names.go).
+	names  []names
+	policy *suffixarray.Index
+
 	mu      sync.Mutex
-	digests map[regionRef]string
+	infos   map[regionRef]*partInfo
+	indexed int // bytes of parts indexed
 }
 
 // regionRef is a region of another account, "" for the account's own
@@ -70,8 +80,8 @@ type regionRef struct{ account, region string }
 const placeholder = "<own account id>"
 
 func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release bool) (*orgPlan, error) {
-	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, digests: map[regionRef]string{}, holders: map[string][]string{},
-		referenced: map[string]bool{}}
+	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, infos: map[regionRef]*partInfo{}, holders: map[string][]string{},
+		referenced: map[string]bool{}, policy: e.policies.text}
 	for i := range snap.Accounts {
 		a := &snap.Accounts[i]
 		p.accounts[a.AccountID] = a
@@ -82,6 +92,7 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 	n := len(snap.Accounts)
 	p.refs = make([][]regionRef, n)
 	p.keys = make([]string, n)
+	p.names = make([]names, n)
 	err := parallel(ctx, e.workers(), n, func(i int) error {
 		p.refs[i] = p.closure(&snap.Accounts[i])
 		return nil
@@ -109,7 +120,7 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 		key := strconv.Itoa(i)
 		if e.reuse {
 			var err error
-			if key, err = p.key(a, own, p.refs[i]); err != nil {
+			if key, p.names[i], err = p.key(a, own, p.refs[i]); err != nil {
 				return err
 			}
 		}
@@ -210,42 +221,73 @@ func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
 	return out
 }
 
-// key is a digest of an account's input with its own id replaced.
-func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef) (string, error) {
+// key is a digest of an account's input with its own id, and the names
+// of its things (names.go), replaced; it gives the names.
+func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef) (string, names, error) {
+	infos := make([]*partInfo, len(refs))
+	for k, ref := range refs {
+		var err error
+		if infos[k], err = p.info(ref); err != nil {
+			return "", names{}, err
+		}
+	}
+	nm := ownNames(a, p.policy, infos)
+	if len(nm.real) > 0 {
+		placeholders := make([]string, len(nm.real))
+		for k := range placeholders {
+			placeholders[k] = placeholderName(k)
+		}
+		own = newRenamer(nm.real, placeholders).ReplaceBytes(own)
+	}
 	h := sha256.New()
 	// When the evidence was read is part of it: ages are measured
 	// against it.
-	fmt.Fprintf(h, "%s\x00", p.snap.CollectedAtOf(a.AccountID))
+	fmt.Fprintf(h, "%s\x00%d\x00%s\x00", p.snap.CollectedAtOf(a.AccountID), len(nm.real), nm.order)
 	writeReplacingID(h, own, []byte(a.AccountID), []byte(placeholder))
-	for _, ref := range refs {
-		d, err := p.digest(ref)
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "\x00%s\x00%s\x00%s", ref.account, ref.region, d)
+	for k, ref := range refs {
+		fmt.Fprintf(h, "\x00%s\x00%s\x00%s", ref.account, ref.region, infos[k].sum)
 	}
-	return string(h.Sum(nil)), nil
+	return string(h.Sum(nil)), nm, nil
 }
 
-// digest is the digest of another account's part, worked out once: every
-// member of an organization leads to its owner's.
-func (p *orgPlan) digest(ref regionRef) (string, error) {
+// info is what the plan knows of another account's part, worked out
+// once: every member of an organization leads to its owner's.
+func (p *orgPlan) info(ref regionRef) (*partInfo, error) {
 	p.mu.Lock()
-	d, ok := p.digests[ref]
+	in, ok := p.infos[ref]
 	p.mu.Unlock()
 	if ok {
-		return d, nil
+		return in, nil
 	}
-	v, err := marshal(p.part(ref))
+	part := p.part(ref)
+	v, err := marshal(part)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	sum := sha256.Sum256(v)
-	d = string(sum[:])
+	in = &partInfo{sum: string(sum[:])}
+	var sites nameSites
+	switch x := part.(type) {
+	case *snapshot.Region:
+		if x != nil {
+			sites = sitesOf(&snapshot.Account{Regions: []snapshot.Region{*x}}, "")
+		}
+	case snapshot.Account:
+		sites = sitesOf(&x, "")
+	}
+	in.partial = sites.partial
+	in.names = sites.other
 	p.mu.Lock()
-	p.digests[ref] = d
-	p.mu.Unlock()
-	return d, nil
+	defer p.mu.Unlock()
+	if old, ok := p.infos[ref]; ok {
+		return old, nil
+	}
+	if p.indexed+len(v) <= maxIndexed {
+		p.indexed += len(v)
+		in.index = suffixarray.New(v)
+	}
+	p.infos[ref] = in
+	return in, nil
 }
 
 // part is what an input holds of another account for a reference: its
@@ -438,14 +480,24 @@ func writeReplacingID(w io.Writer, s, id, with []byte) {
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
 // renamed is a result of one account made the result of another whose
-// evidence is the same but for the id.
-func renamed(r report.Result, from, to string) report.Result {
+// evidence is the same but for the id and, when names is not nil, the
+// names of its things (names.go).
+func renamed(r report.Result, from, to string, names *renamer) report.Result {
 	f, t := []byte(from), []byte(to)
 	s := func(x string) string {
+		if names != nil {
+			x = names.Replace(x) // x itself, shared with the account judged, when no name is there
+		}
 		if !strings.Contains(x, from) {
 			return x // shared with the account judged: no copy
 		}
 		return string(replaceID([]byte(x), f, t))
+	}
+	b := func(x []byte) []byte {
+		if names != nil {
+			x = names.ReplaceBytes(x)
+		}
+		return replaceID(x, f, t)
 	}
 	r.AccountID = to
 	r.Reason = s(r.Reason)
@@ -453,15 +505,15 @@ func renamed(r report.Result, from, to string) report.Result {
 	if len(r.Fix) > 0 {
 		// Every string of every step (arguments, checks, manual text), as
 		// the evidence is renamed.
-		if b, err := json.Marshal(r.Fix); err == nil {
+		if j, err := json.Marshal(r.Fix); err == nil {
 			var fix []report.Step
-			if json.Unmarshal(replaceID(b, f, t), &fix) == nil {
+			if json.Unmarshal(b(j), &fix) == nil {
 				r.Fix = fix
 			}
 		}
 	}
 	if len(r.Evidence) > 0 {
-		r.Evidence = replaceID(r.Evidence, f, t)
+		r.Evidence = b(r.Evidence)
 	}
 	if len(r.Resources) > 0 {
 		res := make([]report.Resource, len(r.Resources))

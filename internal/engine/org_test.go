@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -29,18 +30,7 @@ func TestOrganizationReuseAndParallel(t *testing.T) {
 		t.Fatal(err)
 	}
 	render := func(sel Selection) []byte {
-		ev, err := p.Prepare(context.Background(), sel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := ev.Evaluate(context.Background(), org)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := json.MarshalIndent(res, "", " ")
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, _ := judgeOrganization(t, p, org, sel)
 		return b
 	}
 	want := render(Selection{NoReuse: true, Parallel: 1})
@@ -201,4 +191,161 @@ func TestKeepOnlyWhatReportsNeed(t *testing.T) {
 	if len(fresh.Accounts) != 0 {
 		t.Error("the snapshot still holds its accounts")
 	}
+}
+
+// Accounts whose things carry names of their own (a distinct organization)
+// share judgements as accounts alike up to their id do, and get the
+// verdicts, reasons, fixes and evidence judging each alone gives, byte for
+// byte: every kind of break several times, so that every class has
+// accounts whose names differ and sort differently against the
+// organization trail's.
+func TestDistinctOrganizationReuse(t *testing.T) {
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []synth.Options{
+		{Accounts: 2 + 2*len(synth.Breaks), Regions: 2, Seed: 5, BrokenEvery: 2, Distinct: true},
+		{Accounts: 48, Regions: 1, Seed: 17, Distinct: true}, // one in ten broken
+	} {
+		org, err := synth.Organization(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := judgeOrganization(t, p, org, Selection{NoReuse: true, Fixes: true})
+		got, ev := judgeOrganization(t, p, org, Selection{Fixes: true})
+		if !bytes.Equal(got, want) {
+			t.Errorf("seed %d: results differ from judging every account on its own", o.Seed)
+			a, b := string(got), string(want)
+			for i := range min(len(a), len(b)) {
+				if a[i] != b[i] {
+					t.Logf("first difference at byte %d:\nreused: %s\nalone:  %s", i, a[max(0, i-300):min(len(a), i+200)], b[max(0, i-300):min(len(b), i+200)])
+					break
+				}
+			}
+		}
+		// Mostly compliant accounts share judgements though every one
+		// names its things its own way.
+		n, all := ev.judged.Load(), int64(len(org.Accounts))
+		if o.BrokenEvery == 0 && n*3 > all {
+			t.Errorf("seed %d: %d of %d accounts judged: names kept accounts apart", o.Seed, n, all)
+		}
+		t.Logf("seed %d: %d of %d accounts judged", o.Seed, n, all)
+	}
+}
+
+// A name is replaced only where nothing could read part of it: a topic
+// policy that grants by a prefix of the topic's name, a trail named as a
+// string the policies hold, a name another account's evidence holds. With
+// such accounts mixed in, reuse still gives what judging each account
+// alone gives, byte for byte, and those accounts keep their names.
+func TestNamesOnlyWhereNothingElseReadsThem(t *testing.T) {
+	org, err := synth.Organization(synth.Options{Accounts: 24, Regions: 1, Seed: 13, BrokenEvery: 4, Distinct: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A string the policies hold, shaped as a name.
+	var constants []string
+	for _, m := range p.compiler.Modules {
+		ast.WalkTerms(m, func(x *ast.Term) bool {
+			if s, ok := x.Value.(ast.String); ok && len(s) >= 8 && isSafeName(string(s)) && !strings.ContainsAny(string(s), "./") {
+				constants = append(constants, string(s))
+			}
+			return false
+		})
+	}
+	if len(constants) == 0 {
+		t.Fatal("no policy string to name a trail after")
+	}
+	constant := slices.Min(constants)
+	mgmtTrail := org.Accounts[0].Regions[0].Trails[0].Name
+	kinds := map[string]int{}
+	for i := 1; i < len(org.Accounts); i++ {
+		a := &org.Accounts[i]
+		r := &a.Regions[0]
+		switch i % 4 {
+		case 1: // CloudWatch may publish only to topics whose name begins with "p"
+			for k := range r.Topics {
+				tp := &r.Topics[k]
+				arn := tp.TopicArn
+				tp.Attributes["Policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` +
+					arn[:strings.LastIndex(arn, ":")+1] + `p*"}]}`
+			}
+			kinds["prefix policy"]++
+		case 2: // the trail is named as a string of the policies
+			for k := range r.Trails {
+				if tr := &r.Trails[k]; strings.Contains(tr.TrailARN, a.AccountID) {
+					old := tr.Name
+					tr.Name, tr.TrailARN = constant, strings.Replace(tr.TrailARN, "trail/"+old, "trail/"+constant, 1)
+				}
+			}
+			kinds["policy string"]++
+		case 3: // the trail is named as the management account's
+			for k := range r.Trails {
+				if tr := &r.Trails[k]; strings.Contains(tr.TrailARN, a.AccountID) {
+					old := tr.Name
+					tr.Name, tr.TrailARN = mgmtTrail, strings.Replace(tr.TrailARN, "trail/"+old, "trail/"+mgmtTrail, 1)
+				}
+			}
+			kinds["another account's name"]++
+		}
+	}
+	want, _ := judgeOrganization(t, p, org, Selection{NoReuse: true, Fixes: true})
+	got, ev := judgeOrganization(t, p, org, Selection{Fixes: true})
+	if !bytes.Equal(got, want) {
+		t.Error("results differ from judging every account on its own")
+	}
+	if ev.judged.Load() >= int64(len(org.Accounts)) {
+		t.Error("no account shared a judgement")
+	}
+	plan, err := ev.plan(context.Background(), org, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(org.Accounts); i++ {
+		a := &org.Accounts[i]
+		nm := plan.names[i].real
+		switch i % 4 {
+		case 1:
+			if len(nm) > 0 {
+				t.Errorf("account %s: a prefix in its topic's policy, yet names %v replaced", a.AccountID, nm)
+			}
+		case 2:
+			if slices.Contains(nm, constant) {
+				t.Errorf("account %s: trail %q, a policy string, replaced", a.AccountID, constant)
+			}
+		case 3:
+			if slices.Contains(nm, mgmtTrail) {
+				t.Errorf("account %s: trail %q, the management account's name, replaced", a.AccountID, mgmtTrail)
+			}
+		case 0:
+			if len(nm) == 0 {
+				t.Errorf("account %s: no name replaced", a.AccountID)
+			}
+		}
+	}
+	t.Logf("%d of %d accounts judged; %v; a trail named %q", ev.judged.Load(), len(org.Accounts), kinds, constant)
+}
+
+// judgeOrganization evaluates an organization with a selection: the
+// results as indented JSON, and the evaluator (to count what it judged).
+func judgeOrganization(t *testing.T, p *Policies, org *snapshot.Snapshot, sel Selection) ([]byte, *Evaluator) {
+	t.Helper()
+	ev, err := p.Prepare(context.Background(), sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ev.Evaluate(context.Background(), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, ev
 }
