@@ -196,17 +196,16 @@ func TestKeepOnlyWhatReportsNeed(t *testing.T) {
 // Accounts whose things carry names of their own (a distinct organization)
 // share judgements as accounts alike up to their id do, and get the
 // verdicts, reasons, fixes and evidence judging each alone gives, byte for
-// byte: every kind of break several times, so that every class has
-// accounts whose names differ and sort differently against the
-// organization trail's.
+// byte: one member in three broken, every kind of break at least once,
+// and classes whose accounts' names differ and sort differently against
+// the organization trail's.
 func TestDistinctOrganizationReuse(t *testing.T) {
 	p, err := Load(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range []synth.Options{
-		{Accounts: 2 + 2*len(synth.Breaks), Regions: 2, Seed: 5, BrokenEvery: 2, Distinct: true},
-		{Accounts: 48, Regions: 1, Seed: 17, Distinct: true}, // one in ten broken
+		{Accounts: 40, Regions: 1, Seed: 17, BrokenEvery: 3, Distinct: true},
 	} {
 		org, err := synth.Organization(o)
 		if err != nil {
@@ -224,10 +223,10 @@ func TestDistinctOrganizationReuse(t *testing.T) {
 				}
 			}
 		}
-		// Mostly compliant accounts share judgements though every one
-		// names its things its own way.
+		// Accounts share judgements though every one names its things its
+		// own way.
 		n, all := ev.judged.Load(), int64(len(org.Accounts))
-		if o.BrokenEvery == 0 && n*3 > all {
+		if n*3 > all*2 {
 			t.Errorf("seed %d: %d of %d accounts judged: names kept accounts apart", o.Seed, n, all)
 		}
 		t.Logf("seed %d: %d of %d accounts judged", o.Seed, n, all)
@@ -240,7 +239,7 @@ func TestDistinctOrganizationReuse(t *testing.T) {
 // such accounts mixed in, reuse still gives what judging each account
 // alone gives, byte for byte, and those accounts keep their names.
 func TestNamesOnlyWhereNothingElseReadsThem(t *testing.T) {
-	org, err := synth.Organization(synth.Options{Accounts: 24, Regions: 1, Seed: 13, BrokenEvery: 4, Distinct: true})
+	org, err := synth.Organization(synth.Options{Accounts: 17, Regions: 1, Seed: 13, BrokenEvery: 4, Distinct: true})
 	if err != nil {
 		t.Fatal(err)
 	}
