@@ -219,11 +219,11 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 	n := len(snap.Accounts)
 	out := make([][]report.Result, n)
 	parts := newPartCache()
-	// Judge the first account of each key, then give the others its
-	// verdicts under their own id.
+	// Judge the first account of each class, then give the others its
+	// verdicts under their own names and id.
 	var judged []int
 	for i := range n {
-		if p.first[p.keys[i]] == i {
+		if p.source(i) == i {
 			judged = append(judged, i)
 		} else if release {
 			p.raw[i] = nil // judged as another
@@ -252,27 +252,32 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 			forget(&snap.Accounts[i])
 		}
 	}
-	// The accounts not judged take the results of the one judged for
-	// their key, renamed: in parallel, then gathered in order.
-	err = parallel(ctx, e.workers(), n, func(i int) error {
-		src := p.first[p.keys[i]]
-		if src == i {
-			return nil
-		}
-		from, to := snap.Accounts[src].AccountID, snap.Accounts[i].AccountID
+	// The accounts not judged take the results of their source, renamed,
+	// in parallel: first those whose names differ from it, then those the
+	// same as one of them up to their id.
+	take := func(i int) {
+		src := p.source(i)
 		var names *renamer
-		if len(p.names[i].real) > 0 {
+		if len(p.names[i].real) > 0 && p.first[p.keys[i]] == i {
 			names = newRenamer(p.names[src].real, p.names[i].real)
 		}
+		from, to := snap.Accounts[src].AccountID, snap.Accounts[i].AccountID
 		own := make([]report.Result, len(out[src]))
 		for k, r := range out[src] {
 			own[k] = renamed(r, from, to, names)
 		}
 		out[i] = own
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	for _, byName := range []bool{true, false} {
+		err = parallel(ctx, e.workers(), n, func(i int) error {
+			if src := p.source(i); src != i && (p.first[p.keys[i]] == i) == byName {
+				take(i)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	results := make([]report.Result, 0, n*len(e.controls))
 	for i := range n {

@@ -47,10 +47,18 @@ type orgPlan struct {
 	// refs of each account, by index: the other accounts' regions its
 	// evidence leads to.
 	refs [][]regionRef
-	// key of each account's input, with its own id made anonymous; the
-	// first account of a key is the one judged.
+	// key of each account's input, with its own id made anonymous, and
+	// the first account of each key: the others take its results, with
+	// their id.
 	keys  []string
 	first map[string]int
+	// nameKeys are the keys of those first accounts with the names of
+	// their things made anonymous too, and byName the first of them for
+	// each: the one judged, whose results the others take with their
+	// names (names.go).
+	nameKeys []string
+	byName   map[string]int
+	reuse    bool
 	// holders are the accounts that hold a reading of each S3 bucket
 	// (their s3_buckets), by bucket name: a trail's bucket is often read
 	// in a log archive account.
@@ -93,6 +101,9 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 	p.refs = make([][]regionRef, n)
 	p.keys = make([]string, n)
 	p.names = make([]names, n)
+	p.nameKeys = make([]string, n)
+	p.byName = map[string]int{}
+	p.reuse = e.reuse
 	err := parallel(ctx, e.workers(), n, func(i int) error {
 		p.refs[i] = p.closure(&snap.Accounts[i])
 		return nil
@@ -120,7 +131,7 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 		key := strconv.Itoa(i)
 		if e.reuse {
 			var err error
-			if key, p.names[i], err = p.key(a, own, p.refs[i]); err != nil {
+			if key, _, err = p.key(a, own, p.refs[i], false); err != nil {
 				return err
 			}
 		}
@@ -132,6 +143,14 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 			p.first[key] = i
 		}
 		p.mu.Unlock()
+		if e.reuse && !judgedAlready {
+			// Names are looked at only in the first account of each key:
+			// the others are the same up to their id.
+			var err error
+			if p.nameKeys[i], p.names[i], err = p.key(a, own, p.refs[i], true); err != nil {
+				return err
+			}
+		}
 		if release {
 			// From here the account is its JSON text, which the garbage
 			// collector need not scan, as its structures were: judging
@@ -149,7 +168,26 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 	if err != nil {
 		return nil, err
 	}
+	if e.reuse {
+		for i, k := range p.keys {
+			if p.first[k] != i {
+				continue
+			}
+			if _, ok := p.byName[p.nameKeys[i]]; !ok {
+				p.byName[p.nameKeys[i]] = i
+			}
+		}
+	}
 	return p, nil
+}
+
+// source is the account whose results account i takes: itself when it is
+// judged.
+func (p *orgPlan) source(i int) int {
+	if first := p.first[p.keys[i]]; first != i || !p.reuse {
+		return first
+	}
+	return p.byName[p.nameKeys[i]]
 }
 
 // forget lets go of an account's evidence.
@@ -221,9 +259,9 @@ func (p *orgPlan) closure(a *snapshot.Account) []regionRef {
 	return out
 }
 
-// key is a digest of an account's input with its own id, and the names
-// of its things (names.go), replaced; it gives the names.
-func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef) (string, names, error) {
+// key is a digest of an account's input with its own id replaced, and,
+// withNames, the names of its things (names.go), which it gives.
+func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef, withNames bool) (string, names, error) {
 	infos := make([]*partInfo, len(refs))
 	for k, ref := range refs {
 		var err error
@@ -231,7 +269,10 @@ func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef) (string
 			return "", names{}, err
 		}
 	}
-	nm := ownNames(a, p.policy, infos)
+	var nm names
+	if withNames {
+		nm = ownNames(a, p.policy, infos)
+	}
 	if len(nm.real) > 0 {
 		placeholders := make([]string, len(nm.real))
 		for k := range placeholders {
