@@ -358,6 +358,7 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, parts []*partInfo)
 // its names, and an index of its text (to tell whether it holds a name).
 type partInfo struct {
 	sum     string
+	ids     []string // the account ids it holds
 	names   map[string]kind
 	partial bool
 	index   *suffixarray.Index

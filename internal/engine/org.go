@@ -31,9 +31,11 @@ import (
 // Accounts whose evidence is the same up to their own id (what a landing
 // zone deploys into every account) are judged once: the verdicts of one
 // are those of the others with the id changed. An account's own id is the
-// only thing that differs between them, wherever it appears, and every
-// other account its evidence leads to is the same, so the policies, which
-// see nothing else, cannot tell them apart.
+// only thing that differs between them, wherever it appears, every other
+// account its evidence leads to is the same, and their ids sort the same
+// against the other accounts' ids their inputs hold (trails are listed in
+// the order of their ARNs), so the policies, which see nothing else,
+// cannot tell them apart.
 //
 // Accounts whose things carry names of their own are judged once in the
 // same way when their evidence is the same up to their id and those names
@@ -280,10 +282,28 @@ func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef, withNam
 		}
 		own = newRenamer(nm.real, placeholders).ReplaceBytes(own)
 	}
+	// Where the account's id falls among the other accounts' ids its
+	// input holds: a reason lists trails in the order of their ARNs, and
+	// a member whose id sorts before the management account's lists its
+	// own trail first.
+	ids := map[string]bool{}
+	accountIDsIn(own, ids)
+	for k, ref := range refs {
+		ids[ref.account] = true
+		for _, id := range infos[k].ids {
+			ids[id] = true
+		}
+	}
+	below := 0
+	for id := range ids {
+		if id < a.AccountID {
+			below++
+		}
+	}
 	h := sha256.New()
 	// When the evidence was read is part of it: ages are measured
 	// against it.
-	fmt.Fprintf(h, "%s\x00%d\x00%s\x00", p.snap.CollectedAtOf(a.AccountID), len(nm.real), nm.order)
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%s\x00", p.snap.CollectedAtOf(a.AccountID), below, len(nm.real), nm.order)
 	writeReplacingID(h, own, []byte(a.AccountID), []byte(placeholder))
 	for k, ref := range refs {
 		fmt.Fprintf(h, "\x00%s\x00%s\x00%s", ref.account, ref.region, infos[k].sum)
@@ -307,6 +327,11 @@ func (p *orgPlan) info(ref regionRef) (*partInfo, error) {
 	}
 	sum := sha256.Sum256(v)
 	in = &partInfo{sum: string(sum[:])}
+	found := map[string]bool{}
+	accountIDsIn(v, found)
+	for id := range found {
+		in.ids = append(in.ids, id)
+	}
 	var sites nameSites
 	switch x := part.(type) {
 	case *snapshot.Region:
@@ -519,6 +544,23 @@ func writeReplacingID(w io.Writer, s, id, with []byte) {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// accountIDsIn adds to ids the runs of exactly twelve digits in s.
+func accountIDsIn(s []byte, ids map[string]bool) {
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		start := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if i-start == 12 {
+			ids[string(s[start:i])] = true
+		}
+	}
+}
 
 // renamed is a result of one account made the result of another whose
 // evidence is the same but for the id and, when names is not nil, the

@@ -348,3 +348,54 @@ func judgeOrganization(t *testing.T, p *Policies, org *snapshot.Snapshot, sel Se
 	}
 	return b, ev
 }
+
+// Accounts alike up to their id share a judgement only if their ids sort
+// the same against the other accounts' ids their inputs hold: a reason
+// lists the trails in the order of their ARNs, so a member whose id sorts
+// before the management account's lists its own trail first.
+func TestReuseKeepsTheOrderOfAccountIDs(t *testing.T) {
+	org, err := synth.Organization(synth.Options{Accounts: 12, Regions: 1, Seed: 3, BrokenEvery: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for i := 2; i < len(org.Accounts); i += 2 {
+		ids[org.Accounts[i].AccountID] = "0" + org.Accounts[i].AccountID[1:]
+	}
+	org = reID(t, org, ids)
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := judgeOrganization(t, p, org, Selection{NoReuse: true, Fixes: true})
+	got, ev := judgeOrganization(t, p, org, Selection{Fixes: true})
+	if !bytes.Equal(got, want) {
+		t.Error("results differ from judging every account on its own")
+	}
+	if n := ev.judged.Load(); n >= int64(len(org.Accounts)) {
+		t.Errorf("%d of %d accounts judged: none shared a judgement", n, len(org.Accounts))
+	}
+}
+
+// reID gives accounts of a snapshot built in memory other ids, wherever
+// their ids appear in them, the order of their things as it was.
+func reID(t *testing.T, s *snapshot.Snapshot, ids map[string]string) *snapshot.Snapshot {
+	t.Helper()
+	for i := range s.Accounts {
+		a := &s.Accounts[i]
+		to, ok := ids[a.AccountID]
+		if !ok {
+			continue
+		}
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out snapshot.Account
+		if err := json.Unmarshal(bytes.ReplaceAll(b, []byte(a.AccountID), []byte(to)), &out); err != nil {
+			t.Fatal(err)
+		}
+		*a = out
+	}
+	return s
+}
