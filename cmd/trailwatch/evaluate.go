@@ -180,12 +180,16 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 // as much memory as its files, and its results half as much, so the
 // garbage collector can keep the heap within 1.75 times the input (at
 // least 256 MiB) by running earlier, instead of letting garbage grow to
-// twice what is live. GOMEMLIMIT, when set, is left to decide.
+// twice what is live. Beyond the heap the process holds about 64 MiB
+// (the policies' code, the runtime, memory freed but not yet returned):
+// below a few hundred MB of input the limit leaves room for it under
+// twice the input. GOMEMLIMIT, when set, is left to decide.
 func limitMemory(paths []string) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetMemoryLimit(max(int64(snapshotBytes(paths))/4*7, 256<<20))
+	size := int64(snapshotBytes(paths))
+	debug.SetMemoryLimit(max(min(size/4*7, 2*size-96<<20), 256<<20))
 }
 
 // snapshotBytes is the size of the snapshot files (standard input counts
