@@ -68,8 +68,7 @@ NORACE_JUDGING := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear
 test-go: build ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(NORACE_CLI)|$(NORACE_JUDGING)' ./...
-	$(GO) test -count=1 -timeout 5m -run '$(NORACE_CLI)' ./cmd/trailwatch
-	$(GO) test -count=1 -timeout 5m -run '$(NORACE_JUDGING)' ./internal/engine ./internal/diff ./internal/synth
+	$(GO) test -count=1 -timeout 5m -run '$(NORACE_CLI)|$(NORACE_JUDGING)' ./cmd/trailwatch ./internal/engine ./internal/diff ./internal/synth
 
 test-rego: build ## the policies' Rego unit tests, through trailwatch itself
 	$(BIN) policy test

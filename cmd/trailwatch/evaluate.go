@@ -42,7 +42,7 @@ func runEvaluate(ctx context.Context, args []string, s streams) error {
 	par := fs.Int("parallel", runtime.GOMAXPROCS(0), "judge this many accounts at once")
 	timeout := fs.Duration("timeout", 15*time.Minute, "stop evaluating after this long: exit 2, naming the control that did not finish (policies from contributors are bounded)")
 	maxMemory := fs.Int("max-memory", 0, "stop evaluating when the heap passes this many `MiB`: exit 2 (default: 4 GiB, or 4 times the snapshots if more)")
-	reuse := fs.Bool("reuse", true, "judge once the accounts whose evidence is the same up to their own id and the names of their things (false: judge every account)")
+	reuse := fs.Bool("reuse", true, "judge once the accounts whose evidence is the same up to their own id and, with the built-in policies, the names of their things (false: judge every account)")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err

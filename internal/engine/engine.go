@@ -113,7 +113,13 @@ type Policies struct {
 	benchmarkName string
 	// text indexes the strings the policies and their data hold
 	// (names.go).
-	text *suffixarray.Index
+	text    *suffixarray.Index
+	needles []string
+	// shareNames: accounts whose things' names differ may share a
+	// judgement (names.go). Only with the built-in policies, whose
+	// reading of names was reviewed for it: a contributor's policy may
+	// read a name's prefix.
+	shareNames bool
 }
 
 // Controls lists the controls found, sorted by id.
@@ -206,7 +212,8 @@ func load(opts Options) (*Policies, error) {
 		return nil, err
 	}
 	p.memo = newRunCache(p.memoized)
-	p.text = policyText(compiler, res.Documents)
+	p.text, p.needles = policyText(compiler, res.Documents), searched(compiler)
+	p.shareNames = len(opts.PolicyDirs) == 0
 	if p.benchmarkName, p.benchmarks, err = benchmarkVersions(res.Documents); err != nil {
 		return nil, err
 	}

@@ -33,13 +33,21 @@ import (
 //     colon (ARNs are split at colons); it is no region and no account id;
 //   - it is no part of a string the policies or their data hold (a policy
 //     may print or compare one), of another of the account's names, or of
-//     another account's evidence that the account's input holds;
+//     another account's evidence that the account's input holds, and holds
+//     no string the policies search texts for ("sourcearn", "alias/aws/");
 // and an account's names are replaced only if none of its resource
 // policies holds a wildcard that could match part of a name (a "*" or
 // "?" that is not a whole value or segment of an ARN), none of its
 // trails selects events by a prefix or suffix that ends inside a name,
 // none of its subscriptions has a filter policy (which may test an
 // alarm's name), and no condition compares while ignoring case.
+//
+// That the policies read nothing else in a name was checked for the
+// built-in policies (their string functions read ARNs' prefixes, keys'
+// aliases, selectors' prefixes and the word SourceArn in a policy, all
+// covered above); a contributor's policy may read a name's prefix, so with
+// policies from --policy accounts share a judgement only when they are
+// alike up to their id (Policies.shareNames).
 //
 // Sorting: the placeholders are numbered in the order of the names, and
 // the key records where each name falls among the other names of the
@@ -251,9 +259,9 @@ type names struct {
 }
 
 // ownNames picks the names of account a that may be replaced: policy
-// indexes the policies' strings, parts are the other accounts' parts its
-// input holds.
-func ownNames(a *snapshot.Account, policy *suffixarray.Index, parts []*partInfo) names {
+// indexes the policies' strings, needles are those the policies search
+// texts for, parts are the other accounts' parts its input holds.
+func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, parts []*partInfo) names {
 	s := sitesOf(a, a.AccountID)
 	if s.partial {
 		return names{}
@@ -269,6 +277,9 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, parts []*partInfo)
 			continue
 		}
 		if slices.ContainsFunc(parts, func(p *partInfo) bool { return len(p.index.Lookup([]byte(name), 1)) > 0 }) {
+			continue
+		}
+		if lower := strings.ToLower(name); slices.ContainsFunc(needles, func(n string) bool { return strings.Contains(lower, n) }) {
 			continue
 		}
 		cand = append(cand, name)
@@ -368,6 +379,31 @@ type partInfo struct {
 // names in: past it, accounts whose inputs hold further parts keep their
 // names in their keys.
 const maxIndexed = 64 << 20
+
+// searched are the strings the policies look for inside other strings
+// (contains, startswith, endswith, indexof with a literal): a name that
+// holds one, in any case, is not replaced (a placeholder would not hold
+// it).
+func searched(c *ast.Compiler) []string {
+	var out []string
+	for _, m := range c.Modules {
+		ast.WalkExprs(m, func(x *ast.Expr) bool {
+			terms, ok := x.Terms.([]*ast.Term)
+			if !ok || len(terms) < 3 {
+				return false
+			}
+			switch terms[0].String() {
+			case "contains", "startswith", "endswith", "indexof", "indexof_n", "strings.count":
+				if s, ok := terms[2].Value.(ast.String); ok && s != "" {
+					out = append(out, strings.ToLower(string(s)))
+				}
+			}
+			return false
+		})
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // policyText indexes the strings the policies' modules and data hold,
 // to tell whether a name is part of one.

@@ -74,8 +74,9 @@ type orgPlan struct {
 	raw [][]byte
 
 	// names of each account that its key replaced (names.go).
-	names  []names
-	policy *suffixarray.Index
+	names   []names
+	policy  *suffixarray.Index
+	needles []string
 
 	mu      sync.Mutex
 	infos   map[regionRef]*partInfo
@@ -91,7 +92,7 @@ const placeholder = "<own account id>"
 
 func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release bool) (*orgPlan, error) {
 	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, infos: map[regionRef]*partInfo{}, holders: map[string][]string{},
-		referenced: map[string]bool{}, policy: e.policies.text}
+		referenced: map[string]bool{}, policy: e.policies.text, needles: e.policies.needles}
 	for i := range snap.Accounts {
 		a := &snap.Accounts[i]
 		p.accounts[a.AccountID] = a
@@ -145,7 +146,7 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 			p.first[key] = i
 		}
 		p.mu.Unlock()
-		if e.reuse && !judgedAlready {
+		if e.reuse && e.policies.shareNames && !judgedAlready {
 			// Names are looked at only in the first account of each key:
 			// the others are the same up to their id.
 			var err error
@@ -273,7 +274,7 @@ func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef, withNam
 	}
 	var nm names
 	if withNames {
-		nm = ownNames(a, p.policy, infos)
+		nm = ownNames(a, p.policy, p.needles, infos)
 	}
 	if len(nm.real) > 0 {
 		placeholders := make([]string, len(nm.real))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -328,6 +329,25 @@ func TestNamesOnlyWhereNothingElseReadsThem(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d accounts judged; %v; a trail named %q", ev.judged.Load(), len(org.Accounts), kinds, constant)
+
+	// With a contributor's policies (the same files, from a directory)
+	// no name is replaced: a policy may read a name's prefix.
+	dir, err := Load(Options{PolicyDirs: []string{filepath.Join("..", "..", "policies")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := dir.Prepare(context.Background(), Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan, err = theirs.plan(context.Background(), org, false); err != nil {
+		t.Fatal(err)
+	}
+	for i, nm := range plan.names {
+		if len(nm.real) > 0 {
+			t.Errorf("policies from a directory: account %s has names %v replaced", org.Accounts[i].AccountID, nm.real)
+		}
+	}
 }
 
 // judgeOrganization evaluates an organization with a selection: the
