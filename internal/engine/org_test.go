@@ -397,6 +397,59 @@ func TestReuseKeepsTheOrderOfAccountIDs(t *testing.T) {
 	}
 }
 
+// Two accounts alike but for their names, whose topics' policies let
+// CloudWatch publish only to topics whose name begins with "<team>-0": the
+// first account's topic does, its twin's does not. Sharing their judgement
+// would give the twin a PASS it does not have; the wildcard keeps their
+// names in their keys.
+func TestPrefixGrantKeepsNames(t *testing.T) {
+	org, err := synth.Organization(synth.Options{Accounts: 2, Regions: 1, Seed: 21, Distinct: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := org.Accounts[1]
+	team := first.Regions[0].Trails[0].Name // <team>-audit: the member's own trail
+	for _, tr := range first.Regions[0].Trails {
+		if strings.Contains(tr.TrailARN, first.AccountID) {
+			team = strings.TrimSuffix(tr.Name, "-audit")
+		}
+	}
+	twinTeam := team[:len(team)-4] + "9" + team[len(team)-3:] // its number, 0... -> 9...
+	b, err := json.Marshal(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.ReplaceAll(b, []byte(first.AccountID), []byte("200000000099"))
+	b = bytes.ReplaceAll(b, []byte(team), []byte(twinTeam))
+	b = bytes.ReplaceAll(b, []byte(strings.ReplaceAll(team, "-", "/")), []byte(strings.ReplaceAll(twinTeam, "-", "/")))
+	var twin snapshot.Account
+	if err := json.Unmarshal(b, &twin); err != nil {
+		t.Fatal(err)
+	}
+	org.Accounts = append(org.Accounts, twin)
+	prefix := team[:len(team)-3] // "<team>-0", the first's number begins with 0
+	for _, a := range org.Accounts[1:] {
+		for k := range a.Regions[0].Topics {
+			tp := &a.Regions[0].Topics[k]
+			tp.Attributes["Policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` +
+				tp.TopicArn[:strings.LastIndex(tp.TopicArn, ":")+1] + prefix + `*"}]}`
+		}
+	}
+	p, err := Load(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := judgeOrganization(t, p, org, Selection{NoReuse: true})
+	got, _ := judgeOrganization(t, p, org, Selection{})
+	if !bytes.Equal(got, want) {
+		t.Error("results differ from judging every account on its own")
+	}
+	if !bytes.Contains(want, []byte(`"account_id": "200000000099",
+  "status": "FAIL"`)) {
+		t.Errorf("the twin (%s) fails no control: the prefix %q tests nothing", twinTeam, prefix)
+	}
+}
+
 // reID gives accounts of a snapshot built in memory other ids, wherever
 // their ids appear in them, the order of their things as it was.
 func reID(t *testing.T, s *snapshot.Snapshot, ids map[string]string) *snapshot.Snapshot {
