@@ -64,7 +64,7 @@ screenshot: build test-setup ## docs/report.png, the HTML report of the organiza
 # cost, the diff's cases and the synthetic organization's verdicts. What runs concurrently is the engine's, and its own tests of it
 # (TestOrganizationReuseAndParallel and others) run under the detector.
 NORACE_CLI    := ^(TestEvaluateGolden|TestRemediateGolden|TestScripts)$$
-NORACE_JUDGING := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear|TestEvidenceChanges|TestSynthesizedOrganization|TestDistinctOrganizationReuse|TestNamesOnlyWhereNothingElseReadsThem|TestReuseKeepsTheOrderOfAccountIDs|TestPrefixGrantKeepsNames)$$
+NORACE_JUDGING := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear|TestEvidenceChanges|TestSynthesizedOrganization|TestDistinctOrganizationReuse|TestNamesOnlyWhereNothingElseReadsThem|TestReuseKeepsTheOrderOfAccountIDs|TestTwinsWhoseNamesMatter)$$
 test-go: build ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(NORACE_CLI)|$(NORACE_JUDGING)' ./...

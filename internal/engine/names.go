@@ -32,9 +32,13 @@ import (
 //     quote other names in commands), at least four of them, without a
 //     colon (ARNs are split at colons); it is no region and no account id;
 //   - it is no part of a string the policies or their data hold (a policy
-//     may print or compare one), of another of the account's names, or of
-//     another account's evidence that the account's input holds, and holds
-//     no string the policies search texts for ("sourcearn", "alias/aws/");
+//     may print or compare one), or of another account's evidence that the
+//     account's input holds, and holds no string the policies search texts
+//     for ("sourcearn", "alias/aws/");
+//   - it is held by no other name of the input, and is no name the
+//     policies could make of another, with their own strings around it
+//     (a new log group is called "aws-cloudtrail-logs-" and the trail's
+//     name);
 // and an account's names are replaced only if none of its resource
 // policies holds a wildcard that could match part of a name (a "*" or
 // "?" that is not a whole value or segment of an ARN), none of its
@@ -285,10 +289,45 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, 
 		cand = append(cand, name)
 	}
 	slices.Sort(cand)
+	// Every name of the input, to tell which are held by another (it
+	// would be replaced inside it) or could be made of another by the
+	// policies ("aws-cloudtrail-logs-" and a trail's name).
+	every := make([]string, 0, len(s.own)+len(s.other))
+	for name := range s.own {
+		every = append(every, name)
+	}
+	for name := range s.other {
+		every = append(every, name)
+	}
+	for _, p := range parts {
+		for name := range p.names {
+			every = append(every, name)
+		}
+	}
+	inPolicy := func(text string) bool { return text == "" || len(policy.Lookup([]byte(text), 1)) > 0 }
 	var out names
 	for _, name := range cand {
-		inside := func(other string) bool { return other != name && strings.Contains(other, name) }
-		if !slices.ContainsFunc(cand, inside) {
+		related := func(other string) bool {
+			if other == name {
+				return false
+			}
+			if strings.Contains(other, name) {
+				return true
+			}
+			// name is what a policy could make of other: the policies'
+			// strings around it.
+			for at := 0; ; at++ {
+				k := strings.Index(name[at:], other)
+				if k < 0 {
+					return false
+				}
+				at += k
+				if inPolicy(name[:at]) && inPolicy(name[at+len(other):]) {
+					return true
+				}
+			}
+		}
+		if !slices.ContainsFunc(every, related) {
 			out.real = append(out.real, name)
 		}
 	}

@@ -397,56 +397,100 @@ func TestReuseKeepsTheOrderOfAccountIDs(t *testing.T) {
 	}
 }
 
-// Two accounts alike but for their names, whose topics' policies let
-// CloudWatch publish only to topics whose name begins with "<team>-0": the
-// first account's topic does, its twin's does not. Sharing their judgement
-// would give the twin a PASS it does not have; the wildcard keeps their
-// names in their keys.
-func TestPrefixGrantKeepsNames(t *testing.T) {
-	org, err := synth.Organization(synth.Options{Accounts: 2, Regions: 1, Seed: 21, Distinct: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := org.Accounts[1]
-	team := first.Regions[0].Trails[0].Name // <team>-audit: the member's own trail
-	for _, tr := range first.Regions[0].Trails {
-		if strings.Contains(tr.TrailARN, first.AccountID) {
-			team = strings.TrimSuffix(tr.Name, "-audit")
-		}
-	}
-	twinTeam := team[:len(team)-4] + "9" + team[len(team)-3:] // its number, 0... -> 9...
-	b, err := json.Marshal(first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = bytes.ReplaceAll(b, []byte(first.AccountID), []byte("200000000099"))
-	b = bytes.ReplaceAll(b, []byte(team), []byte(twinTeam))
-	b = bytes.ReplaceAll(b, []byte(strings.ReplaceAll(team, "-", "/")), []byte(strings.ReplaceAll(twinTeam, "-", "/")))
-	var twin snapshot.Account
-	if err := json.Unmarshal(b, &twin); err != nil {
-		t.Fatal(err)
-	}
-	org.Accounts = append(org.Accounts, twin)
-	prefix := team[:len(team)-3] // "<team>-0", the first's number begins with 0
-	for _, a := range org.Accounts[1:] {
-		for k := range a.Regions[0].Topics {
-			tp := &a.Regions[0].Topics[k]
-			tp.Attributes["Policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` +
-				tp.TopicArn[:strings.LastIndex(tp.TopicArn, ":")+1] + prefix + `*"}]}`
-		}
-	}
+// Twins: two members alike but for their names, made to differ in a way
+// only their names tell. Sharing their judgement would give the twin the
+// first one's verdicts; each rule of names.go that keeps them apart is
+// checked by one case (each fails with its rule switched off).
+func TestTwinsWhoseNamesMatter(t *testing.T) {
 	p, err := Load(Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := judgeOrganization(t, p, org, Selection{NoReuse: true})
-	got, _ := judgeOrganization(t, p, org, Selection{})
-	if !bytes.Equal(got, want) {
-		t.Error("results differ from judging every account on its own")
-	}
-	if !bytes.Contains(want, []byte(`"account_id": "200000000099",
-  "status": "FAIL"`)) {
-		t.Errorf("the twin (%s) fails no control: the prefix %q tests nothing", twinTeam, prefix)
+	for _, c := range []struct {
+		name string
+		// change changes the organization: first and twin are the
+		// members, team the first one's team name (its things' names
+		// begin with it, the twin's with the same but a 9 for the 0).
+		change func(org *snapshot.Snapshot, first, twin *snapshot.Account, team string)
+	}{
+		{"a topic policy grants by a prefix only the first's names have", func(_ *snapshot.Snapshot, first, twin *snapshot.Account, team string) {
+			prefix := team[:len(team)-3] // "<team>-0"
+			for _, a := range []*snapshot.Account{first, twin} {
+				for k := range a.Regions[0].Topics {
+					tp := &a.Regions[0].Topics[k]
+					tp.Attributes["Policy"] = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"` +
+						tp.TopicArn[:strings.LastIndex(tp.TopicArn, ":")+1] + prefix + `*"}]}`
+				}
+			}
+		}},
+		{"the first's log group is named as the policies name a new one for the organization trail", func(org *snapshot.Snapshot, first, twin *snapshot.Account, team string) {
+			// The organization trail delivers nowhere and is the members'
+			// only trail: their fixes create a log group
+			// "aws-cloudtrail-logs-" and its name, which is the first
+			// member's own log group's name.
+			for i := range org.Accounts {
+				for r := range org.Accounts[i].Regions {
+					for k := range org.Accounts[i].Regions[r].Trails {
+						if tr := &org.Accounts[i].Regions[r].Trails[k]; tr.IsOrganizationTrail {
+							tr.CloudWatchLogsLogGroupArn, tr.CloudWatchLogsRoleArn = "", ""
+						}
+					}
+				}
+			}
+			for _, a := range []*snapshot.Account{first, twin} {
+				a.Regions[0].Trails = slices.DeleteFunc(a.Regions[0].Trails, func(tr snapshot.Trail) bool { return !tr.IsOrganizationTrail })
+			}
+			// The twin's log group sorts where the first's does.
+			twinTeam := team[:len(team)-4] + "9" + team[len(team)-3:]
+			for _, x := range []struct {
+				a         *snapshot.Account
+				team, new string
+			}{{first, team, "aws-cloudtrail-logs-organization-trail"}, {twin, twinTeam, "aws-cloudtrail-logs-" + twinTeam}} {
+				b, err := json.Marshal(x.a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				group := "/" + strings.ReplaceAll(x.team, "-", "/") + "/cloudtrail"
+				b = bytes.ReplaceAll(b, []byte(group), []byte(x.new))
+				*x.a = snapshot.Account{}
+				if err := json.Unmarshal(b, x.a); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			org, err := synth.Organization(synth.Options{Accounts: 2, Regions: 1, Seed: 21, Distinct: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := org.Accounts[1]
+			var team string
+			for _, tr := range first.Regions[0].Trails {
+				if strings.Contains(tr.TrailARN, first.AccountID) {
+					team = strings.TrimSuffix(tr.Name, "-audit")
+				}
+			}
+			twinTeam := team[:len(team)-4] + "9" + team[len(team)-3:]
+			b, err := json.Marshal(first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = bytes.ReplaceAll(b, []byte(first.AccountID), []byte("200000000099"))
+			b = bytes.ReplaceAll(b, []byte(team), []byte(twinTeam))
+			b = bytes.ReplaceAll(b, []byte(strings.ReplaceAll(team, "-", "/")), []byte(strings.ReplaceAll(twinTeam, "-", "/")))
+			var twin snapshot.Account
+			if err := json.Unmarshal(b, &twin); err != nil {
+				t.Fatal(err)
+			}
+			org.Accounts = append(org.Accounts, twin)
+			c.change(org, &org.Accounts[1], &org.Accounts[2], team)
+			want, _ := judgeOrganization(t, p, org, Selection{NoReuse: true, Fixes: true})
+			got, _ := judgeOrganization(t, p, org, Selection{Fixes: true})
+			if !bytes.Equal(got, want) {
+				t.Error("results differ from judging every account on its own")
+			}
+		})
 	}
 }
 
