@@ -53,12 +53,16 @@ import (
 // policies from --policy accounts share a judgement only when they are
 // alike up to their id (Policies.shareNames).
 //
-// Sorting: the placeholders are numbered in the order of the names, and
-// the key records where each name falls among the other names of the
-// input (the organization trail's, a log archive's), and whether one
-// begins with the other: a reason that lists a member's trail and the
-// organization's lists them in the same order for every account of a
-// class.
+// Sorting: the placeholders are numbered in the order of the names' kinds
+// and then of the names, and the key records, kind by kind, the order of
+// the account's names among the other names of that kind in the input
+// (the organization trail's, a log archive's), and which begins with
+// which: a reason that lists a member's trail and the organization's lists
+// them in the same order for every account of a class. Names are compared
+// only with names of their kind, as far as the built-in policies go (a
+// set of trails, a log group's filters); the byte-for-byte tests in
+// org_test.go hold them to it. (Where the account's id falls among the
+// other accounts' ids is in the key too: org.go.)
 
 // placeholderName is the placeholder of the i-th name of an account, in
 // their order, in the key: unlike any name a person gives.
