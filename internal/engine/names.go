@@ -281,7 +281,7 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, 
 	}
 	var cand []string
 	for name := range s.own {
-		if !isSafeName(name) || s.other[name] != 0 || snapshot.IsRegion(name) || isAccountID(name) || len(policy.Lookup([]byte(name), 1)) > 0 {
+		if !isSafeName(name) || s.other[name] != 0 || isAccountID(name) || len(policy.Lookup([]byte(name), 1)) > 0 || snapshot.IsRegion(name) {
 			continue
 		}
 		if slices.ContainsFunc(parts, func(p *partInfo) bool { return len(p.index.Lookup([]byte(name), 1)) > 0 }) {

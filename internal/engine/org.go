@@ -557,7 +557,7 @@ func accountIDsIn(s []byte, ids map[string]bool) {
 		for i < len(s) && isDigit(s[i]) {
 			i++
 		}
-		if i-start == 12 {
+		if i-start == 12 && !ids[string(s[start:i])] { // the lookup copies nothing
 			ids[string(s[start:i])] = true
 		}
 	}
