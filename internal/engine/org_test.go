@@ -231,6 +231,25 @@ func TestDistinctOrganizationReuse(t *testing.T) {
 			t.Errorf("seed %d: %d of %d accounts judged: names kept accounts apart", o.Seed, n, all)
 		}
 		t.Logf("seed %d: %d of %d accounts judged", o.Seed, n, all)
+
+		// As evaluate does it, letting go of each account's text as soon
+		// as another stands for it.
+		data, err := org.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err = p.Prepare(context.Background(), Selection{Fixes: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := ev.EvaluateAndRelease(context.Background(), decoded(t, data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		released, _ := json.MarshalIndent(res, "", " ")
+		if kept, _ := judgeOrganization(t, p, decoded(t, data), Selection{Fixes: true}); !bytes.Equal(released, kept) {
+			t.Errorf("seed %d: EvaluateAndRelease differs from Evaluate", o.Seed)
+		}
 	}
 }
 
@@ -513,6 +532,16 @@ func reID(t *testing.T, s *snapshot.Snapshot, ids map[string]string) *snapshot.S
 			t.Fatal(err)
 		}
 		*a = out
+	}
+	return s
+}
+
+// decoded is a snapshot decoded from its JSON.
+func decoded(t *testing.T, data []byte) *snapshot.Snapshot {
+	t.Helper()
+	s, err := snapshot.Decode("org.json", data)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return s
 }
