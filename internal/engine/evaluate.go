@@ -258,7 +258,7 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 	take := func(i int) {
 		src := p.source(i)
 		var names *renamer
-		if len(p.names[i].real) > 0 && p.first[p.keys[i]] == i {
+		if len(p.names[i].real) > 0 && p.firstOfKey(i) {
 			names = newRenamer(p.names[src].real, p.names[i].real)
 		}
 		from, to := snap.Accounts[src].AccountID, snap.Accounts[i].AccountID
@@ -270,7 +270,7 @@ func (e *Evaluator) evaluate(ctx context.Context, snap *snapshot.Snapshot, relea
 	}
 	for _, byName := range []bool{true, false} {
 		err = parallel(ctx, e.workers(), n, func(i int) error {
-			if src := p.source(i); src != i && (p.first[p.keys[i]] == i) == byName {
+			if src := p.source(i); src != i && p.firstOfKey(i) == byName {
 				take(i)
 			}
 			return nil

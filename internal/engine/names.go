@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"index/suffixarray"
+	"maps"
 	"slices"
 	"strings"
 
@@ -266,10 +267,9 @@ type names struct {
 	order string
 }
 
-// ownNames picks the names of account a that may be replaced: policy
-// indexes the policies' strings, needles are those the policies search
-// texts for, parts are the other accounts' parts its input holds.
-func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, parts []*partInfo) names {
+// ownNames picks the names of account a that may be replaced, with the
+// policies pol, parts being the other accounts' parts its input holds.
+func ownNames(a *snapshot.Account, pol *Policies, parts []*partInfo) names {
 	s := sitesOf(a, a.AccountID)
 	if s.partial {
 		return names{}
@@ -281,57 +281,58 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, 
 	}
 	var cand []string
 	for name := range s.own {
-		if !isSafeName(name) || s.other[name] != 0 || isAccountID(name) || len(policy.Lookup([]byte(name), 1)) > 0 || snapshot.IsRegion(name) {
+		if !isSafeName(name) || s.other[name] != 0 || isAccountID(name) || len(pol.text.Lookup([]byte(name), 1)) > 0 || snapshot.IsRegion(name) {
 			continue
 		}
 		if slices.ContainsFunc(parts, func(p *partInfo) bool { return len(p.index.Lookup([]byte(name), 1)) > 0 }) {
 			continue
 		}
-		if lower := strings.ToLower(name); slices.ContainsFunc(needles, func(n string) bool { return strings.Contains(lower, n) }) {
+		if lower := strings.ToLower(name); slices.ContainsFunc(pol.needles, func(n string) bool { return strings.Contains(lower, n) }) {
 			continue
 		}
 		cand = append(cand, name)
 	}
 	slices.Sort(cand)
-	// Every name of the input, to tell which are held by another (it
-	// would be replaced inside it) or could be made of another by the
-	// policies ("aws-cloudtrail-logs-" and a trail's name).
-	every := make([]string, 0, len(s.own)+len(s.other))
-	for name := range s.own {
-		every = append(every, name)
-	}
-	for name := range s.other {
-		every = append(every, name)
+	// Every name of the input, with its kinds: to tell which names are
+	// held by another (a name would be replaced inside it) or could be
+	// made of another by the policies ("aws-cloudtrail-logs-" and a
+	// trail's name), and where the replaced ones sort among the others.
+	input := map[string]kind{}
+	for _, names := range []map[string]kind{s.own, s.other} {
+		for name, k := range names {
+			input[name] |= k
+		}
 	}
 	for _, p := range parts {
-		for name := range p.names {
-			every = append(every, name)
+		for name, k := range p.names {
+			input[name] |= k
 		}
 	}
-	inPolicy := func(text string) bool { return text == "" || len(policy.Lookup([]byte(text), 1)) > 0 }
-	var out names
-	for _, name := range cand {
-		related := func(other string) bool {
-			if other == name {
+	inPolicy := func(text string) bool { return text == "" || len(pol.text.Lookup([]byte(text), 1)) > 0 }
+	// related: other holds name, or name is what a policy could make of
+	// other, with the policies' strings around it.
+	related := func(name, other string) bool {
+		if other == name {
+			return false
+		}
+		if strings.Contains(other, name) {
+			return true
+		}
+		for at := 0; ; at++ {
+			k := strings.Index(name[at:], other)
+			if k < 0 {
 				return false
 			}
-			if strings.Contains(other, name) {
+			at += k
+			if inPolicy(name[:at]) && inPolicy(name[at+len(other):]) {
 				return true
 			}
-			// name is what a policy could make of other: the policies'
-			// strings around it.
-			for at := 0; ; at++ {
-				k := strings.Index(name[at:], other)
-				if k < 0 {
-					return false
-				}
-				at += k
-				if inPolicy(name[:at]) && inPolicy(name[at+len(other):]) {
-					return true
-				}
-			}
 		}
-		if !slices.ContainsFunc(every, related) {
+	}
+	all := slices.Collect(maps.Keys(input))
+	var out names
+	for _, name := range cand {
+		if !slices.ContainsFunc(all, func(other string) bool { return related(name, other) }) {
 			out.real = append(out.real, name)
 		}
 	}
@@ -350,21 +351,6 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, 
 	for i, name := range out.real {
 		number[name] = i
 	}
-	// The other names of the input, with their kinds.
-	others := map[string]kind{}
-	for name, k := range s.own {
-		if _, replaced := number[name]; !replaced {
-			others[name] |= k
-		}
-	}
-	for name, k := range s.other {
-		others[name] |= k
-	}
-	for _, p := range parts {
-		for name, k := range p.names {
-			others[name] |= k
-		}
-	}
 	// For each kind, the order of its names, the account's (by number)
 	// among the others (by their place among the others of that kind),
 	// and which begins with which: what sorting a set of names, or texts
@@ -380,8 +366,8 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, 
 		if len(mine) == 0 {
 			continue
 		}
-		for name, ok := range others {
-			if ok&k != 0 {
+		for name, kinds := range input {
+			if _, replaced := number[name]; !replaced && kinds&k != 0 {
 				theirs = append(theirs, name)
 			}
 		}
@@ -412,7 +398,7 @@ func ownNames(a *snapshot.Account, policy *suffixarray.Index, needles []string, 
 // its names, and an index of its text (to tell whether it holds a name).
 type partInfo struct {
 	sum     string
-	ids     []string // the account ids it holds
+	ids     map[string]bool // the account ids it holds
 	names   map[string]kind
 	partial bool
 	index   *suffixarray.Index

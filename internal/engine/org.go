@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"index/suffixarray"
 	"io"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -74,9 +75,8 @@ type orgPlan struct {
 	raw [][]byte
 
 	// names of each account that its key replaced (names.go).
-	names   []names
-	policy  *suffixarray.Index
-	needles []string
+	names    []names
+	policies *Policies
 
 	mu      sync.Mutex
 	infos   map[regionRef]*partInfo
@@ -92,7 +92,7 @@ const placeholder = "<own account id>"
 
 func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release bool) (*orgPlan, error) {
 	p := &orgPlan{snap: snap, accounts: map[string]*snapshot.Account{}, first: map[string]int{}, infos: map[regionRef]*partInfo{}, holders: map[string][]string{},
-		referenced: map[string]bool{}, policy: e.policies.text, needles: e.policies.needles}
+		referenced: map[string]bool{}, policies: e.policies}
 	for i := range snap.Accounts {
 		a := &snap.Accounts[i]
 		p.accounts[a.AccountID] = a
@@ -146,7 +146,7 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 			p.first[key] = i
 		}
 		p.mu.Unlock()
-		if e.reuse && e.policies.shareNames && !judgedAlready {
+		if e.reuse && p.policies.shareNames && !judgedAlready {
 			// Names are looked at only in the first account of each key:
 			// the others are the same up to their id.
 			var err error
@@ -172,8 +172,8 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 		return nil, err
 	}
 	if e.reuse {
-		for i, k := range p.keys {
-			if p.first[k] != i {
+		for i := range p.keys {
+			if !p.firstOfKey(i) {
 				continue
 			}
 			if _, ok := p.byName[p.nameKeys[i]]; !ok {
@@ -184,11 +184,14 @@ func (e *Evaluator) plan(ctx context.Context, snap *snapshot.Snapshot, release b
 	return p, nil
 }
 
+// firstOfKey reports whether account i is the first of its key.
+func (p *orgPlan) firstOfKey(i int) bool { return p.first[p.keys[i]] == i }
+
 // source is the account whose results account i takes: itself when it is
 // judged.
 func (p *orgPlan) source(i int) int {
-	if first := p.first[p.keys[i]]; first != i || !p.reuse {
-		return first
+	if !p.firstOfKey(i) || !p.reuse {
+		return p.first[p.keys[i]]
 	}
 	return p.byName[p.nameKeys[i]]
 }
@@ -274,7 +277,7 @@ func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef, withNam
 	}
 	var nm names
 	if withNames {
-		nm = ownNames(a, p.policy, p.needles, infos)
+		nm = ownNames(a, p.policies, infos)
 	}
 	if len(nm.real) > 0 {
 		placeholders := make([]string, len(nm.real))
@@ -291,9 +294,7 @@ func (p *orgPlan) key(a *snapshot.Account, own []byte, refs []regionRef, withNam
 	accountIDsIn(own, ids)
 	for k, ref := range refs {
 		ids[ref.account] = true
-		for _, id := range infos[k].ids {
-			ids[id] = true
-		}
+		maps.Copy(ids, infos[k].ids)
 	}
 	below := 0
 	for id := range ids {
@@ -328,11 +329,8 @@ func (p *orgPlan) info(ref regionRef) (*partInfo, error) {
 	}
 	sum := sha256.Sum256(v)
 	in = &partInfo{sum: string(sum[:])}
-	found := map[string]bool{}
-	accountIDsIn(v, found)
-	for id := range found {
-		in.ids = append(in.ids, id)
-	}
+	in.ids = map[string]bool{}
+	accountIDsIn(v, in.ids)
 	var sites nameSites
 	switch x := part.(type) {
 	case *snapshot.Region:

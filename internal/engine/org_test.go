@@ -47,21 +47,8 @@ func TestOrganizationReuseAndParallel(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, sel := range []Selection{{Parallel: 4}, {Parallel: 4, NoReuse: true}} {
-		fresh, err := snapshot.Decode("org.json", data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev, err := p.Prepare(context.Background(), sel)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := ev.EvaluateAndRelease(context.Background(), fresh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, _ := json.MarshalIndent(res, "", " ")
-		if !bytes.Equal(got, want) || len(fresh.Accounts) != 0 {
-			t.Errorf("EvaluateAndRelease %+v: results differ, or the snapshot still holds %d accounts", sel, len(fresh.Accounts))
+		if got, left := judgeReleasing(t, p, data, sel); !bytes.Equal(got, want) || left != 0 {
+			t.Errorf("EvaluateAndRelease %+v: results differ, or the snapshot still holds %d accounts", sel, left)
 		}
 	}
 
@@ -238,15 +225,7 @@ func TestDistinctOrganizationReuse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev, err = p.Prepare(context.Background(), Selection{Fixes: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := ev.EvaluateAndRelease(context.Background(), decoded(t, data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		released, _ := json.MarshalIndent(res, "", " ")
+		released, _ := judgeReleasing(t, p, data, Selection{Fixes: true})
 		if kept, _ := judgeOrganization(t, p, decoded(t, data), Selection{Fixes: true}); !bytes.Equal(released, kept) {
 			t.Errorf("seed %d: EvaluateAndRelease differs from Evaluate", o.Seed)
 		}
@@ -369,6 +348,10 @@ func TestNamesOnlyWhereNothingElseReadsThem(t *testing.T) {
 	}
 }
 
+// twinOf is the team name of a twin: its number's first digit, a 0, made
+// a 9.
+func twinOf(team string) string { return team[:len(team)-4] + "9" + team[len(team)-3:] }
+
 // judgeOrganization evaluates an organization with a selection: the
 // results as indented JSON, and the evaluator (to count what it judged).
 func judgeOrganization(t *testing.T, p *Policies, org *snapshot.Snapshot, sel Selection) ([]byte, *Evaluator) {
@@ -460,11 +443,10 @@ func TestTwinsWhoseNamesMatter(t *testing.T) {
 				a.Regions[0].Trails = slices.DeleteFunc(a.Regions[0].Trails, func(tr snapshot.Trail) bool { return !tr.IsOrganizationTrail })
 			}
 			// The twin's log group sorts where the first's does.
-			twinTeam := team[:len(team)-4] + "9" + team[len(team)-3:]
 			for _, x := range []struct {
 				a         *snapshot.Account
 				team, new string
-			}{{first, team, "aws-cloudtrail-logs-organization-trail"}, {twin, twinTeam, "aws-cloudtrail-logs-" + twinTeam}} {
+			}{{first, team, "aws-cloudtrail-logs-organization-trail"}, {twin, twinOf(team), "aws-cloudtrail-logs-" + twinOf(team)}} {
 				b, err := json.Marshal(x.a)
 				if err != nil {
 					t.Fatal(err)
@@ -490,7 +472,7 @@ func TestTwinsWhoseNamesMatter(t *testing.T) {
 					team = strings.TrimSuffix(tr.Name, "-audit")
 				}
 			}
-			twinTeam := team[:len(team)-4] + "9" + team[len(team)-3:]
+			twinTeam := twinOf(team)
 			b, err := json.Marshal(first)
 			if err != nil {
 				t.Fatal(err)
@@ -534,6 +516,27 @@ func reID(t *testing.T, s *snapshot.Snapshot, ids map[string]string) *snapshot.S
 		*a = out
 	}
 	return s
+}
+
+// judgeReleasing evaluates the organization of a snapshot's JSON as
+// evaluate does (EvaluateAndRelease): the results as indented JSON, and
+// how many accounts the snapshot still holds after.
+func judgeReleasing(t *testing.T, p *Policies, data []byte, sel Selection) ([]byte, int) {
+	t.Helper()
+	ev, err := p.Prepare(context.Background(), sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := decoded(t, data)
+	res, err := ev.EvaluateAndRelease(context.Background(), org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, len(org.Accounts)
 }
 
 // decoded is a snapshot decoded from its JSON.
