@@ -86,6 +86,20 @@ var (
 			types.Named("misses", types.NewArray(nil, types.N)).Description("indices of the events the pattern does not match"),
 		),
 	}
+	filterReadsDecl = &rego.Function{
+		Name: "cwlogs.filter_reads",
+		Description: "Reports whether matching a CloudWatch Logs filter pattern against the events of an array could read a text in them " +
+			"(a placeholder account id, say): when it cannot, the events with that text replaced fare the same, and " +
+			"cwlogs.filter_misses_as gives what cwlogs.filter_misses gives. False for a pattern that does not parse, which misses every event.",
+		Decl: types.NewFunction(
+			types.Args(
+				types.Named("pattern", types.S).Description("the filter pattern"),
+				types.Named("events", types.NewArray(nil, logEvent)).Description("the log events"),
+				types.Named("text", types.S).Description("the text"),
+			),
+			types.Named("result", types.B).Description("true when a match could read the text"),
+		),
+	}
 )
 
 var snsFilterDecl = &rego.Function{
@@ -260,6 +274,30 @@ func filterMissesAs(_ rego.BuiltinContext, pattern, evs, placeholder, account *a
 	return misses("cwlogs.filter_misses_as", pattern, evs, string(from), string(to))
 }
 
+func filterReads(_ rego.BuiltinContext, pattern, evs, text *ast.Term) (*ast.Term, error) {
+	src, ok := pattern.Value.(ast.String)
+	if !ok {
+		return nil, fmt.Errorf("cwlogs.filter_reads: pattern must be a string, got %s", ast.ValueName(pattern.Value))
+	}
+	arr, ok := evs.Value.(*ast.Array)
+	if !ok {
+		return nil, fmt.Errorf("cwlogs.filter_reads: events must be an array, got %s", ast.ValueName(evs.Value))
+	}
+	s, ok := text.Value.(ast.String)
+	if !ok || s == "" {
+		return nil, fmt.Errorf("cwlogs.filter_reads: text must be a string that is not empty")
+	}
+	p, err := patterns.get(string(src))
+	if err != nil {
+		return ast.InternedTerm(false), nil
+	}
+	list, err := events.get(arr)
+	if err != nil {
+		return nil, fmt.Errorf("cwlogs.filter_reads: %w", err)
+	}
+	return ast.InternedTerm(events.read(p, string(src), arr, list, string(s))), nil
+}
+
 // misses lists the indices of the events a pattern does not match, the
 // events as account's own when from is not "" (see filterMissesAsDecl).
 func misses(name string, pattern, evs *ast.Term, from, to string) (*ast.Term, error) {
@@ -399,6 +437,7 @@ func astBuiltins() []*ast.Builtin {
 		{Name: filterUnjudgedDecl.Name, Description: filterUnjudgedDecl.Description, Decl: filterUnjudgedDecl.Decl},
 		{Name: filterMissesDecl.Name, Description: filterMissesDecl.Description, Decl: filterMissesDecl.Decl},
 		{Name: filterMissesAsDecl.Name, Description: filterMissesAsDecl.Description, Decl: filterMissesAsDecl.Decl},
+		{Name: filterReadsDecl.Name, Description: filterReadsDecl.Description, Decl: filterReadsDecl.Decl},
 		{Name: snsFilterDecl.Name, Description: snsFilterDecl.Description, Decl: snsFilterDecl.Decl},
 	}
 }
@@ -411,6 +450,7 @@ func regoOptions() []func(*rego.Rego) {
 		rego.Function1(filterUnjudgedDecl, filterUnjudged),
 		rego.Function2(filterMissesDecl, filterMisses),
 		rego.Function4(filterMissesAsDecl, filterMissesAs),
+		rego.Function3(filterReadsDecl, filterReads),
 		rego.Function2(snsFilterDecl, snsFilterDecision),
 	}
 }

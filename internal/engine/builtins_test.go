@@ -11,7 +11,9 @@ import (
 // cwlogs.filter_misses_as gives, for every pattern, what cwlogs.filter_misses
 // gives on the events with the placeholder replaced in their JSON text (as
 // the policies once did with json.marshal and replace), whether or not the
-// pattern reads the id, and the same again from its caches.
+// pattern reads the id, and the same again from its caches; and
+// cwlogs.filter_reads says a pattern reads the placeholder wherever that
+// changes what it misses.
 func TestFilterMissesAs(t *testing.T) {
 	const placeholder, account = "111122223333", "210987654321"
 	events := `[
@@ -43,11 +45,23 @@ func TestFilterMissesAs(t *testing.T) {
 	}
 	as := parse(events)
 	replaced := parse(strings.ReplaceAll(events, placeholder, account))
-	differ := 0
+	differ, read := 0, 0
 	for _, src := range patterns {
+		reads, err := filterReads(rego.BuiltinContext{}, ast.StringTerm(src), as, ast.StringTerm(placeholder))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reads.Value.(ast.Boolean) {
+			read++
+		}
 		if same, _ := filterMisses(rego.BuiltinContext{}, ast.StringTerm(src), as); same != nil {
 			if want, _ := filterMisses(rego.BuiltinContext{}, ast.StringTerm(src), replaced); !same.Equal(want) {
 				differ++
+				// cwlogs.filter_reads must say so: the policies judge a
+				// pattern it says reads nothing once for every account.
+				if !reads.Value.(ast.Boolean) {
+					t.Errorf("%s: tells the placeholder from the account, but cwlogs.filter_reads says it reads no placeholder", src)
+				}
 			}
 		}
 		want, err := filterMisses(rego.BuiltinContext{}, ast.StringTerm(src), replaced)
@@ -66,5 +80,8 @@ func TestFilterMissesAs(t *testing.T) {
 	}
 	if differ < 5 {
 		t.Errorf("only %d patterns tell the placeholder from the account: the check proves little", differ)
+	}
+	if read == len(patterns) {
+		t.Errorf("cwlogs.filter_reads says every pattern reads the placeholder: the policies would judge every pattern per account")
 	}
 }

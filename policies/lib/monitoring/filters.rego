@@ -30,18 +30,26 @@ judge(pattern, events) := {
 
 # judge_for(pattern, events) judges a pattern against the records as the
 # judged account's own. The records carry a placeholder account id
-# (lib.monitoring.records); a pattern without a digit cannot tell one
-# twelve-digit id from another, so it is judged once per run on the
-# records as they are, and only a pattern with a digit (one scoped to an
-# account by its recipientAccountId, say, or to s3.amazonaws.com) on the
-# account's own, by cwlogs.filter_misses_as, which puts the account's id
-# in the records as it matches them (nothing is kept per account).
-judge_for(pattern, events) := judge(pattern, events) if {
-	not has_digit(pattern)
-} else := {
-	"error": cwlogs.filter_error(pattern),
-	"unjudged": cwlogs.filter_unjudged(pattern),
-	"misses": cwlogs.filter_misses_as(pattern, events, records.placeholder, input.account_id),
+# (lib.monitoring.records). A pattern fares alike in every account, and is
+# judged once per run on the records as they are, when it holds no digit
+# (it cannot tell one twelve-digit id from another) or reads no text that
+# holds the placeholder in them (cwlogs.filter_reads: most read only
+# eventSource, eventName and the like); only one that does both (scoped to
+# an account by its recipientAccountId, say) is judged on the account's
+# own, by cwlogs.filter_misses_as, which puts the account's id in the
+# records as it matches them (nothing is kept per account).
+judge_for(pattern, events) := judge_as(pattern, events, scope(pattern, events))
+
+# scope(pattern, events) is the account a pattern is judged for on some
+# events: the judged account when it could tell it from another, else ""
+# (any account).
+scope(pattern, events) := input.account_id if {
+	tells_accounts(pattern, events)
+} else := ""
+
+tells_accounts(pattern, events) if {
+	has_digit(pattern)
+	cwlogs.filter_reads(pattern, events, records.placeholder)
 }
 
 # METADATA
@@ -51,8 +59,24 @@ judge_for(pattern, events) := judge(pattern, events) if {
 #   memoize: run
 has_digit(pattern) := regex.match(`[0-9]`, pattern)
 
-catches(pattern, control) if {
-	judgement := judge_for(pattern, control.events)
+# judge_as(pattern, events, account) judges a pattern as account's own
+# ("": as the records are). The functions below take the account too, so
+# that what depends only on the pattern, the control and the account is
+# worked out once per run (good_set).
+judge_as(pattern, events, "") := judge(pattern, events)
+
+judge_as(pattern, events, account) := {
+	"error": cwlogs.filter_error(pattern),
+	"unjudged": cwlogs.filter_unjudged(pattern),
+	"misses": cwlogs.filter_misses_as(pattern, events, records.placeholder, account),
+} if {
+	account != ""
+}
+
+catches(pattern, control) if catches_as(pattern, control, scope(pattern, control.events))
+
+catches_as(pattern, control, account) if {
+	judgement := judge_as(pattern, control.events, account)
 	judgement.error == ""
 	judgement.unjudged == ""
 	count(judgement.misses) == 0
@@ -68,8 +92,10 @@ missed(pattern, control) := [control.records[i] | some i in judge_for(pattern, c
 
 # matched_labels(pattern, entries, events) lists the labels of the records
 # a pattern matches.
-matched_labels(pattern, entries, events) := [entries[i].label |
-	judgement := judge_for(pattern, events)
+matched_labels(pattern, entries, events) := matched_labels_as(pattern, entries, events, scope(pattern, events))
+
+matched_labels_as(pattern, entries, events, account) := [entries[i].label |
+	judgement := judge_as(pattern, events, account)
 	judgement.unjudged == ""
 	judgement.error == ""
 	some i, _ in events
@@ -89,17 +115,75 @@ routine_matched(pattern, control) := matched_labels(pattern, control.routine, co
 # serves only the control whose benchmark text it is (4.1 at v1.4.0 to
 # v3.0.0 matches nearly every call: it passes that control, noisily), and
 # no other.
-stuck(pattern, control) if {
-	count(routine_matched(pattern, control)) > 0
+stuck(pattern, control) if stuck_as(pattern, control, scope(pattern, control.routine_events))
+
+stuck_as(pattern, control, account) if {
+	count(matched_labels_as(pattern, control.routine, control.routine_events, account)) > 0
 	not strict.literal(pattern, control)
 }
 
 # good(pattern, control): the pattern serves the control.
-good(pattern, control) if {
-	catches(pattern, control)
-	strict.acceptable(pattern, control)
-	not stuck(pattern, control)
+good(pattern, control) := good_as(pattern, control, strict.strict, good_scope(pattern, control, input.account_id))
+
+# good_among(patterns, control) are the patterns of a set that serve the
+# control.
+good_among(patterns, control) := good_set(patterns, control, strict.strict, set_scope(patterns, control))
+
+# set_scope(patterns, control) is the judged account when a pattern of the
+# set could tell it from another in the records that decide whether it
+# serves the control, else "".
+set_scope(patterns, control) := input.account_id if {
+	some_reads_account(patterns, control)
+} else := ""
+
+# METADATA
+# description: Whether a pattern of a set could tell one account from
+#   another in the records that decide whether it serves a control (true
+#   or false); the same sets recur in every account, so trailwatch answers
+#   once per run.
+# custom:
+#   memoize: run
+some_reads_account(patterns, control) if {
+	some pattern in patterns
+	reads_account(pattern, control)
+} else := false
+
+reads_account(pattern, control) if tells_accounts(pattern, control.events)
+
+reads_account(pattern, control) if tells_accounts(pattern, control.routine_events)
+
+# good_scope(pattern, control, account): the account a pattern is judged
+# for, to tell whether it serves the control.
+good_scope(pattern, control, account) := account if {
+	reads_account(pattern, control)
+} else := ""
+
+# METADATA
+# description: |
+#   The patterns of a set that serve a control, under the strict reading or
+#   not, for an account ("" when no pattern could tell accounts apart). The
+#   accounts of an organization have the same patterns on their log
+#   groups, so trailwatch answers once per run for each set.
+# custom:
+#   memoize: run
+good_set(patterns, control, strict_reading, account) := {pattern |
+	some pattern in patterns
+	good_as(pattern, control, strict_reading, good_scope(pattern, control, account))
 }
+
+# METADATA
+# description: |
+#   Whether a pattern serves a control (true or false), under the strict
+#   reading or not, for an account ("" for any). Every account of an
+#   organization asks it of the same patterns, so trailwatch answers once
+#   per run.
+# custom:
+#   memoize: run
+good_as(pattern, control, strict_reading, account) if {
+	catches_as(pattern, control, account)
+	strict.acceptable_as(pattern, control, strict_reading)
+	not stuck_as(pattern, control, account)
+} else := false
 
 noise_note(filter, control) := sprintf("; note: filter %s also matches %s, so its alarm will be noisy", [filter.filterName, concat(", ", labels)]) if {
 	labels := array.concat(noisy(filter.filterPattern, control), routine_matched(filter.filterPattern, control))

@@ -221,8 +221,9 @@ trail_breaks(path, control) := {path.early} if {
 }
 
 catching(path, control) := [serving |
+	good := good_patterns(control)
 	some serving in object.get(path, "filters", [])
-	serving.filter.filterPattern in good_patterns(control)
+	serving.filter.filterPattern in good
 ]
 
 # patterns are the distinct patterns of the filters on the trails' log
@@ -233,10 +234,7 @@ patterns := {serving.filter.filterPattern |
 	some serving in object.get(path, "filters", [])
 }
 
-good_patterns(control) := {pattern |
-	some pattern in patterns
-	filters.good(pattern, control)
-}
+good_patterns(control) := filters.good_among(patterns, control)
 
 filter_break(path, control) := {links.broken("metric_filter", "FAIL", path.candidate.trail, sprintf("its log group %s has no metric filter", [path.group.name]), remediation.filter_fix(path, control))} if {
 	count(path.record.metricFilters) == 0
@@ -251,12 +249,13 @@ filter_break(path, control) := {links.broken("metric_filter", "FAIL", path.candi
 # filter whose metric has dimensions, every record the control requires
 # must reach an alarm that watches its values (alarms.sees).
 complete(control) := [object.union(serving, {"path": path, "chain": chain}) |
+	good := good_patterns(control)
 	some path in paths
 	not path.early
 	not trails.selector_break(path.candidate, control.needs)
-	count(path.patterns & good_patterns(control)) > 0
+	count(path.patterns & good) > 0
 	some serving in path.filters
-	serving.filter.filterPattern in good_patterns(control)
+	serving.filter.filterPattern in good
 	chain := covering(serving, control)
 ]
 

@@ -21,12 +21,13 @@ strict := object.get(input, "strict", false)
 # for the version applied, whitespace removed.
 literal(pattern, control) if regex.replace(pattern, `\s+`, "") in control.texts
 
-acceptable(pattern, control) if {
-	strict
-	literal(pattern, control)
-}
+acceptable(pattern, control) if acceptable_as(pattern, control, strict)
 
-acceptable(_, _) if not strict
+# acceptable_as(pattern, control, strict_reading): as acceptable, the
+# reading given.
+acceptable_as(pattern, control, true) if literal(pattern, control)
+
+acceptable_as(_, _, false)
 
 # reader(control) names who reads the text: evaluate --strict, and Security
 # Hub's control when the control has one.

@@ -36,9 +36,19 @@ spec(chain) := data.controls[path[1]][path[2]].monitoring if {
 
 # control(chain) is the control's data compiled for the version applied,
 # with its Security Hub id for the wording.
-control(chain) := object.union(
-	records.compile(spec(chain), records.benchmark),
-	{"security_hub": core.framework_id(chain, "security_hub")},
+control(chain) := compiled(spec(chain), records.benchmark, core.framework_id(chain, "security_hub"))
+
+# METADATA
+# description: |
+#   A control's data compiled for a benchmark version, with its Security
+#   Hub id: the same for every account, so trailwatch makes it once per run
+#   (and every account's judgement then asks the functions memoized per
+#   run about the very same control).
+# custom:
+#   memoize: run
+compiled(spec, version, security_hub) := object.union(
+	records.compile(spec, version),
+	{"security_hub": security_hub},
 )
 
 # problems(chain) are what is wrong with the control's data, and whether
