@@ -48,8 +48,12 @@ decision(policy_text, request) := {"effect": "invalid", "reason": why} if {
 # tell the alarms apart is judged once for them all (decisions are cached
 # by their arguments).
 source_arn(policy_text, arn) := arn if {
-	contains(lower(policy_text), "sourcearn")
+	reads_source_arn(policy_text)
 } else := concat(":", array.concat(array.slice(split(arn, ":"), 0, 5), ["alarm:*"]))
+
+# reads_source_arn(policy_text): the policy may read aws:SourceArn (it
+# names the key, in any case).
+reads_source_arn(policy_text) if contains(lower(policy_text), "sourcearn")
 
 invalid(text) := "it is not JSON" if {
 	not json.is_valid(text)

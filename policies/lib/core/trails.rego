@@ -81,10 +81,15 @@ records_management_events(trail, needs) if {
 	selector.IncludeManagementEvents == true
 	selector.ReadWriteType == "All"
 	excluded := {source | some source in object.get(selector, "ExcludeManagementEventSources", [])}
-	every need in needs {
-		not need.eventSource in excluded
-	}
+	count(excluded & sources(needs)) == 0
 }
+
+# METADATA
+# description: The event sources of some needs; every account asks it of
+#   the same controls' needs, so trailwatch answers once per run.
+# custom:
+#   memoize: run
+sources(needs) := {need.eventSource | some need in needs}
 
 # Advanced selectors: one that selects the Management category without
 # restricting readOnly, and whose eventSource and eventName conditions let

@@ -95,7 +95,15 @@ fires_with_one(alarm, metric) if {
 
 # silent(alarm, filter, metric) says why one event matching the filter does not make
 # the alarm fire, or is undefined when it does.
-silent(alarm, filter, metric) := sprintf("filter %s publishes %q for each event, not a number; trailwatch cannot tell that one event raises the metric (publish 1)", [filter.filterName, metric.metricValue]) if {
+silent(alarm, filter, metric) := silence(alarm, filter, metric).why
+
+# silence is {"why": reason}, or {} when the alarm fires: an answer is
+# remembered for each alarm, an undefined one would be worked out again.
+silence(alarm, filter, metric) := {"why": why} if {
+	why := why_silent(alarm, filter, metric)
+} else := {}
+
+why_silent(alarm, filter, metric) := sprintf("filter %s publishes %q for each event, not a number; trailwatch cannot tell that one event raises the metric (publish 1)", [filter.filterName, metric.metricValue]) if {
 	not metric_value(metric)
 } else := sprintf("alarm %s compares with an anomaly-detection band (%s), which one event need not cross", [alarm.AlarmName, alarm.ComparisonOperator]) if {
 	not op_text[alarm.ComparisonOperator]

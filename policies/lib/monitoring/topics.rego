@@ -139,8 +139,13 @@ admits(subscription, alarm, alarm_arn) := {"result": "unknown", "reason": sprint
 } else := subscriptions.admits(subscription.Attributes, alarm, core.arn(alarm_arn).account)
 
 # reaching(topic, alarm, alarm_arn) are the confirmed subscriptions that let
-# the alarm's notification through.
-reaching(topic, alarm, alarm_arn) := [subscription |
+# the alarm's notification through: for a topic blind to its alarms, the
+# same for every alarm of an account and region.
+reaching(topic, alarm, alarm_arn) := reaching_each(topic, stand_in, stand_in_arn(alarm_arn)) if {
+	shared(topic, alarm_arn)
+} else := reaching_each(topic, alarm, alarm_arn)
+
+reaching_each(topic, alarm, alarm_arn) := [subscription |
 	some subscription in confirmed_subscriptions(topic)
 	admits(subscription, alarm, alarm_arn).result == "yes"
 ]
@@ -175,8 +180,58 @@ unfilter(topic) := [core.call("sns", "set-subscription-attributes", core.arn(sub
 
 # stopped(topic, alarm, alarm_arn) is the first reason a topic tells nobody of
 # the alarm: {"link", "status", "reason", "fix"}; undefined when
-# someone is told.
-stopped(topic, alarm, alarm_arn) := object.union({"link": "topic_access"}, problem) if {
+# someone is told. A topic blind to its alarms that tells someone of one
+# alarm of an account and region tells someone of them all: that is
+# worked out once for them, and each alarm's own reason only where one is
+# stopped.
+stopped(topic, alarm, alarm_arn) := stopped_each(topic, alarm, alarm_arn) if {
+	not shared(topic, alarm_arn)
+} else := stopped_each(topic, alarm, alarm_arn) if {
+	stops_all(topic, stand_in_arn(alarm_arn))
+}
+
+# stops_all(topic, arn): the topic tells nobody of the alarms of an account
+# and region (true or false: an answer is remembered, an undefined one
+# would be worked out again for each alarm).
+stops_all(topic, arn) if {
+	stopped_each(topic, stand_in, arn)
+} else := false
+
+shared(topic, alarm_arn) if {
+	blind(topic)
+	stand_in_arn(alarm_arn)
+}
+
+# blind(topic): whether the topic takes an alarm's notification, and lets
+# it through to a subscriber, cannot depend on which alarm of an account
+# and region it is: neither its policy nor its key's reads aws:SourceArn,
+# and no subscription has a filter policy (which may test the alarm's
+# name). Only the alarm's account and region count then (iam.source_arn,
+# subscriptions.admits), and the stand-in alarm has them.
+blind(topic) if {
+	not iam.reads_source_arn(object.get(topic, ["Attributes", "Policy"], ""))
+	not key_reads_source_arn(topic)
+	count([subscription |
+		some subscription in object.get(topic, "Subscriptions", [])
+		not object.get(subscription, ["Attributes", "FilterPolicy"], "") in {"", "{}"}
+	]) == 0
+}
+
+key_reads_source_arn(topic) if {
+	ref := keys.reference(topic)
+	iam.reads_source_arn(object.get(keys.find(topic, ref), "Policy", ""))
+}
+
+# stand_in is an alarm of no name, and stand_in_arn(arn) the ARN of every
+# alarm of the account and region of an alarm's ARN (undefined when arn is
+# not an ARN: that alarm is judged on its own).
+stand_in := {"AlarmName": "*"}
+
+stand_in_arn(arn) := sprintf("arn:%s:%s:%s:%s:alarm:*", [parsed.partition, parsed.service, parsed.region, parsed.account]) if {
+	parsed := core.arn(arn)
+}
+
+stopped_each(topic, alarm, alarm_arn) := object.union({"link": "topic_access"}, problem) if {
 	problem := access(topic, alarm_arn)
 } else := object.union({"link": "subscription"}, problem) if {
 	problem := unsubscribed(topic, alarm, alarm_arn)

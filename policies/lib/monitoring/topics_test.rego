@@ -2,6 +2,7 @@ package lib.monitoring.topics_test
 
 import data.lib.core.fixture
 import data.lib.monitoring.probe
+import data.lib.monitoring.topics
 
 test_fail_topic_policy_lets_one_role_publish if {
 	region := probe.with_topic_policy([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/Publisher"}, "Action": "sns:Publish", "Resource": fixture.topic_arn}])
@@ -123,4 +124,52 @@ test_error_central_topic_account_not_collected if {
 	r := probe.central_verdict(null)
 	r.status == "ERROR"
 	contains(r.reason, "is in account 999999999999, which this snapshot does not hold; collect that account too")
+}
+
+# --- a topic blind to its alarms is judged once for them all ---
+
+alarm_named(name) := {"AlarmName": name, "AlarmArn": sprintf("arn:aws:cloudwatch:us-east-1:111122223333:alarm:%s", [name])}
+
+alone := {"accounts": [{"account_id": "111122223333", "regions": [{"region": "us-east-1"}]}], "account_id": "111122223333"}
+
+with_policy(statements) := object.union(fixture.base_topic, {"Attributes": {"Policy": json.marshal({"Statement": statements})}})
+
+cloudwatch_publish(condition) := object.union(
+	{"Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Action": "sns:Publish", "Resource": fixture.topic_arn},
+	condition,
+)
+
+# A policy that does not read aws:SourceArn lets every alarm of the account
+# publish, or none; each refused alarm is named in its own reason.
+test_blind_topic_answers_alike_and_names_each_alarm if {
+	topics.blind(fixture.base_topic) with input as alone
+	not topics.stopped(fixture.base_topic, alarm_named("a"), alarm_named("a").AlarmArn) with input as alone
+	not topics.stopped(fixture.base_topic, alarm_named("b"), alarm_named("b").AlarmArn) with input as alone
+	count(topics.reaching(fixture.base_topic, alarm_named("b"), alarm_named("b").AlarmArn)) == 1 with input as alone
+
+	refusing := with_policy([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/Publisher"}, "Action": "sns:Publish", "Resource": fixture.topic_arn}])
+	topics.blind(refusing) with input as alone
+	a := topics.stopped(refusing, alarm_named("a"), alarm_named("a").AlarmArn) with input as alone
+	b := topics.stopped(refusing, alarm_named("b"), alarm_named("b").AlarmArn) with input as alone
+	contains(a.reason, "for alarm arn:aws:cloudwatch:us-east-1:111122223333:alarm:a of account")
+	contains(b.reason, "for alarm arn:aws:cloudwatch:us-east-1:111122223333:alarm:b of account")
+}
+
+# A policy that reads aws:SourceArn is judged for each alarm.
+test_topic_that_reads_source_arn_is_judged_per_alarm if {
+	topic := with_policy([cloudwatch_publish({"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cis-*"}}})])
+	not topics.blind(topic) with input as alone
+	not topics.stopped(topic, alarm_named("cis-root"), alarm_named("cis-root").AlarmArn) with input as alone
+	other := topics.stopped(topic, alarm_named("other"), alarm_named("other").AlarmArn) with input as alone
+	contains(other.reason, "for alarm arn:aws:cloudwatch:us-east-1:111122223333:alarm:other of account")
+}
+
+# A filter policy that tests the alarm's name is judged for each alarm.
+test_topic_whose_subscription_filters_by_alarm_is_judged_per_alarm if {
+	topic := object.union(fixture.base_topic, {"Subscriptions": [object.union(fixture.base_topic.Subscriptions[0], {"Attributes": {"FilterPolicy": `{"AlarmName": [{"prefix": "cis-"}]}`, "FilterPolicyScope": "MessageBody"}})]})
+	not topics.blind(topic) with input as alone
+	count(topics.reaching(topic, alarm_named("cis-root"), alarm_named("cis-root").AlarmArn)) == 1 with input as alone
+	count(topics.reaching(topic, alarm_named("other"), alarm_named("other").AlarmArn)) == 0 with input as alone
+	stopped := topics.stopped(topic, alarm_named("other"), alarm_named("other").AlarmArn) with input as alone
+	contains(stopped.reason, "drop the notification of alarm other")
 }
