@@ -91,9 +91,14 @@ metadata(chain) := entry.annotations if {
 # the compiler can tell the data from the control's rules).
 control_path(chain) := array.slice(chain[0].path, 0, 3) if chain[0].path[0] == "controls"
 
-# framework_id(chain, key) is the control's id in a framework of
-# lib/core/data.json ("" when it has none): framework_id(chain,
-# "security_hub") is "CloudWatch.5" for CIS 4.5.
+# METADATA
+# description: |
+#   The control's id in a framework of lib/core/data.json ("" when it has
+#   none): framework_id(chain, "security_hub") is "CloudWatch.5" for CIS
+#   4.5. It depends on the control alone, so trailwatch finds it once per
+#   run.
+# custom:
+#   memoize: run
 framework_id(chain, key) := ids[0] if {
 	ids := [f.id |
 		some f in object.get(metadata(chain).custom, "frameworks", [])

@@ -94,6 +94,12 @@ missed(pattern, control) := [control.records[i] | some i in judge_for(pattern, c
 # a pattern matches.
 matched_labels(pattern, entries, events) := matched_labels_as(pattern, entries, events, scope(pattern, events))
 
+# METADATA
+# description: The labels of the records a pattern matches, as an
+#   account's own ("" for any); the same patterns and records recur in
+#   every account, so trailwatch answers once per run.
+# custom:
+#   memoize: run
 matched_labels_as(pattern, entries, events, account) := [entries[i].label |
 	judgement := judge_as(pattern, events, account)
 	judgement.unjudged == ""
@@ -205,10 +211,16 @@ problem(filter, control) := sprintf("trailwatch cannot judge filter %s (%s)", [f
 	count(missed(filter.filterPattern, control)) == 0
 } else := sprintf("filter %s %s", [filter.filterName, describe_misses(missed(filter.filterPattern, control), control)])
 
-# describe_misses says in words what a filter misses. Records of an event
-# crossed with callers are told by event: "misses DeleteTrail" when no
-# caller's record is caught, "catches StopLogging only when called by an
-# assumed role" when some are; events that fare alike are told together.
+# METADATA
+# description: |
+#   What a filter misses, in words. Records of an event crossed with
+#   callers are told by event: "misses DeleteTrail" when no caller's
+#   record is caught, "catches StopLogging only when called by an assumed
+#   role" when some are; events that fare alike are told together. The
+#   same misses recur in every account, so trailwatch words them once per
+#   run.
+# custom:
+#   memoize: run
 describe_misses(misses, control) := concat("; ", array.concat(array.concat(whole, partial), singles)) if {
 	missed_labels := {entry.label | some entry in misses}
 	missed_events := {entry.event | some entry in misses; entry.event}
