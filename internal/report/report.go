@@ -5,10 +5,10 @@
 package report
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -193,11 +193,36 @@ func New(tool, version string, snapshots []string, results []Result) *Report {
 		r.Results = []Result{}
 	}
 	r.Controls = []Control{}
-	slices.SortStableFunc(r.Results, func(a, b Result) int {
-		return cmp.Or(strings.Compare(a.ControlID, b.ControlID), strings.Compare(a.AccountID, b.AccountID))
-	})
+	sortResults(r.Results)
 	r.Count()
 	return r
+}
+
+// sortResults puts results in order of control, then account, keeping the
+// order of those with both alike. It orders indexes and then moves each
+// result once, in place: a stable sort of the results themselves moved an
+// organization's 210,000 results, of some 250 bytes each, many times over
+// (0.56 s of 0.65 s building a report of 10,000 accounts).
+func sortResults(results []Result) {
+	order := orderBy(results, func(r *Result) string { return r.ControlID }, func(r *Result) string { return r.AccountID })
+	// Position j takes the result at order[j]: follow each cycle of the
+	// permutation once, in place.
+	for i := range order {
+		if order[i] < 0 {
+			continue
+		}
+		held, j := results[i], i
+		for {
+			k := int(order[j])
+			order[j] = -1
+			if k == i {
+				results[j] = held
+				break
+			}
+			results[j] = results[k]
+			j = k
+		}
+	}
 }
 
 // Count sets the summary from the results.
@@ -215,6 +240,31 @@ func (r *Report) Count() {
 			r.Summary.Error++
 		}
 	}
+}
+
+// orderBy is the order of results (their indexes) by one key, then
+// another, keeping the order of those alike in both. The indexes are
+// gathered by the first key, in their order, and those of each first key
+// sorted by the second only if they are not in order already: evaluate
+// gives results by account then control, and the report keeps them by
+// control then account, so either order is the other gathered again, in
+// time in proportion to the results.
+func orderBy(results []Result, first, then func(*Result) string) []int32 {
+	groups := map[string][]int32{}
+	for i := range results {
+		k := first(&results[i])
+		groups[k] = append(groups[k], int32(i))
+	}
+	byThen := func(a, b int32) int { return strings.Compare(then(&results[a]), then(&results[b])) }
+	order := make([]int32, 0, len(results))
+	for _, k := range slices.Sorted(maps.Keys(groups)) {
+		g := groups[k]
+		if !slices.IsSortedFunc(g, byThen) {
+			slices.SortStableFunc(g, byThen)
+		}
+		order = append(order, g...)
+	}
+	return order
 }
 
 // ControlList is the controls of the report: those that ran, and any

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bufio"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -32,17 +31,7 @@ func (t Text) Render(w io.Writer, r *Report) error {
 	}
 	// By account, then control: an order of indexes, not a copy of the
 	// results, which an organization has a great many of.
-	order := make([]int32, len(r.Results))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	byID := func(a, b int32) int {
-		x, y := &r.Results[a], &r.Results[b]
-		return cmp.Or(strings.Compare(x.AccountID, y.AccountID), strings.Compare(x.ControlID, y.ControlID))
-	}
-	if !slices.IsSortedFunc(order, byID) { // evaluate gives them in order
-		slices.SortStableFunc(order, byID)
-	}
+	order := orderBy(r.Results, func(r *Result) string { return r.AccountID }, func(r *Result) string { return r.ControlID })
 	byAccount := func(yield func(int, Result) bool) {
 		for i, j := range order {
 			if !yield(i, r.Results[j]) {
