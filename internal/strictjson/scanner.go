@@ -11,6 +11,7 @@
 package strictjson
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -172,23 +173,36 @@ func (s *Scanner) errorf(format string, args ...any) *SyntaxError {
 
 func (s *Scanner) skipSpace() {
 	for {
-		for s.pos < len(s.data) {
-			switch s.data[s.pos] {
-			case ' ', '\t', '\r':
-				s.pos++
+		// The position is kept in a local while the loop runs, and runs
+		// of spaces (an indented file is a third spaces) are skipped
+		// eight at a time.
+		data, i := s.data, s.pos
+		for i < len(data) {
+			switch data[i] {
+			case ' ':
+				i++
+				for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == eightSpaces {
+					i += 8
+				}
+			case '\t', '\r':
+				i++
 			case '\n':
-				s.pos++
+				i++
 				s.line++
-				s.lineStart = s.pos
+				s.lineStart = i
 			default:
+				s.pos = i
 				return
 			}
 		}
+		s.pos = i
 		if _, ok := s.fill(s.pos); !ok {
 			return
 		}
 	}
 }
+
+const eightSpaces = 0x2020202020202020
 
 // AtEnd reports whether only whitespace is left.
 func (s *Scanner) AtEnd() bool {
@@ -349,26 +363,34 @@ func (s *Scanner) String() (string, error) {
 		return "", err
 	}
 	start := s.pos
-	// The common case: no escapes.
+	// The common case: no escapes. The position is kept in a local while
+	// the loop runs; ASCII text (what bytes were seen, or-ed) needs no
+	// check that it is UTF-8.
+	var seen byte
 	for {
-		for s.pos < len(s.data) {
-			c := s.data[s.pos]
+		data, i := s.data, s.pos
+		for i < len(data) {
+			c := data[i]
 			if c == '"' {
-				str := string(s.data[start:s.pos])
-				s.pos++
-				if !utf8.ValidString(str) {
+				str := string(data[start:i])
+				s.pos = i + 1
+				if seen >= utf8.RuneSelf && !utf8.ValidString(str) {
 					str = toValidUTF8(str)
 				}
 				return str, nil
 			}
 			if c == '\\' {
+				s.pos = i
 				goto escaped
 			}
 			if c < 0x20 {
+				s.pos = i
 				return "", s.errorf("invalid character %s in string literal", s.char())
 			}
-			s.pos++
+			seen |= c
+			i++
 		}
+		s.pos = i
 		shift, ok := s.fill(start)
 		start -= shift
 		if !ok {
