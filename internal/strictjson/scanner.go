@@ -82,7 +82,19 @@ type Scanner struct {
 	limit    int64     // the most bytes the source may give; 0 for no limit
 
 	keyLine, keyCol int // where the last key NextKey read starts
+
+	// keys are the object keys read so far, each held once: a document
+	// repeats a few hundred keys a great many times, and a key found
+	// here costs no allocation.
+	keys map[string]string
 }
+
+// Keys held at most, and the longest held: keys past these are read as
+// any string is.
+const (
+	maxKeys   = 4096
+	maxKeyLen = 64
+)
 
 // KeyPosition is where the last key NextKey read starts.
 func (s *Scanner) KeyPosition() (line, col int) { return s.keyLine, s.keyCol }
@@ -325,14 +337,42 @@ func (s *Scanner) NextKey(first bool) (key string, ok bool, err error) {
 		return "", false, s.errorf("invalid character %s looking for beginning of object key string", s.char())
 	}
 	s.keyLine, s.keyCol = s.Position()
-	key, err = s.String()
-	if err != nil {
+	if k, ok := s.knownKey(); ok {
+		key = k
+	} else if key, err = s.String(); err != nil {
 		return "", false, err
+	} else if len(key) <= maxKeyLen && len(s.keys) < maxKeys {
+		if s.keys == nil {
+			s.keys = map[string]string{}
+		}
+		s.keys[key] = key
 	}
 	if err := s.expect(':', "after object key"); err != nil {
 		return "", false, err
 	}
 	return key, true, nil
+}
+
+// knownKey reads the key string at pos if it is one already held (plain
+// ASCII, no escape, whole in the window), without allocating.
+func (s *Scanner) knownKey() (string, bool) {
+	if s.keys == nil {
+		return "", false
+	}
+	data := s.data
+	for i := s.pos + 1; i < len(data) && i <= s.pos+1+maxKeyLen; i++ {
+		switch c := data[i]; {
+		case c == '"':
+			k, ok := s.keys[string(data[s.pos+1:i])]
+			if ok {
+				s.pos = i + 1
+			}
+			return k, ok
+		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // NextElement moves to the next element of an array, or reads its closing
