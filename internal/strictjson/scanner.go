@@ -87,6 +87,8 @@ type Scanner struct {
 	// repeats a few hundred keys a great many times, and a key found
 	// here costs no allocation.
 	keys map[string]string
+	// strings are short strings read so far, each held once (held).
+	strings map[string]string
 }
 
 // Keys held at most, and the longest held: keys past these are read as
@@ -94,6 +96,9 @@ type Scanner struct {
 const (
 	maxKeys   = 4096
 	maxKeyLen = 64
+
+	maxHeld        = 32
+	maxHeldStrings = 16384
 )
 
 // KeyPosition is where the last key NextKey read starts.
@@ -353,6 +358,24 @@ func (s *Scanner) NextKey(first bool) (key string, ok bool, err error) {
 	return key, true, nil
 }
 
+// held gives the string of short ASCII text, held once: a snapshot
+// repeats its regions, its settings' values and its keys a great many
+// times. The first strings of a document are held, up to maxHeldStrings;
+// past that, text not held already is a new string as before.
+func (s *Scanner) held(b []byte) string {
+	if str, ok := s.strings[string(b)]; ok {
+		return str
+	}
+	str := string(b)
+	if len(s.strings) < maxHeldStrings {
+		if s.strings == nil {
+			s.strings = map[string]string{}
+		}
+		s.strings[str] = str
+	}
+	return str
+}
+
 // knownKey reads the key string at pos if it is one already held (plain
 // ASCII, no escape, whole in the window), without allocating.
 func (s *Scanner) knownKey() (string, bool) {
@@ -412,8 +435,11 @@ func (s *Scanner) String() (string, error) {
 		for i < len(data) {
 			c := data[i]
 			if c == '"' {
-				str := string(data[start:i])
 				s.pos = i + 1
+				if seen < utf8.RuneSelf && i-start <= maxHeld {
+					return s.held(data[start:i]), nil
+				}
+				str := string(data[start:i])
 				if seen >= utf8.RuneSelf && !utf8.ValidString(str) {
 					str = toValidUTF8(str)
 				}
