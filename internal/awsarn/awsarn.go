@@ -14,11 +14,20 @@ type ARN struct {
 // Parse splits an ARN; ok is false for anything that is not one (fewer
 // than six colon-separated parts, or no "arn" prefix).
 func Parse(s string) (ARN, bool) {
-	p := strings.SplitN(s, ":", 6)
-	if len(p) != 6 || p[0] != "arn" || p[1] == "" || p[2] == "" {
+	// The five fields before the resource, cut one by one: no slice of
+	// parts is allocated (an organization's plan parses a great many).
+	var p [5]string
+	rest := s
+	for i := range p {
+		var ok bool
+		if p[i], rest, ok = strings.Cut(rest, ":"); !ok {
+			return ARN{}, false
+		}
+	}
+	if p[0] != "arn" || p[1] == "" || p[2] == "" {
 		return ARN{}, false
 	}
-	return ARN{Partition: p[1], Service: p[2], Region: p[3], Account: p[4], Resource: p[5]}, true
+	return ARN{Partition: p[1], Service: p[2], Region: p[3], Account: p[4], Resource: rest}, true
 }
 
 // String builds the ARN back.

@@ -544,20 +544,27 @@ func writeReplacingID(w io.Writer, s, id, with []byte) {
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
-// accountIDsIn adds to ids the runs of exactly twelve digits in s.
+// accountIDsIn adds to ids the runs of exactly twelve digits in s. It
+// looks at one byte in twelve where there are no digits: a run of twelve
+// holds a byte it looks at, since those are at most twelve apart, and the
+// run is then read from its start to its end.
 func accountIDsIn(s []byte, ids map[string]bool) {
-	for i := 0; i < len(s); {
+	for i := 11; i < len(s); {
 		if !isDigit(s[i]) {
-			i++
+			i += 12
 			continue
 		}
-		start := i
-		for i < len(s) && isDigit(s[i]) {
-			i++
+		start, end := i, i+1
+		for start > 0 && isDigit(s[start-1]) {
+			start--
 		}
-		if i-start == 12 && !ids[string(s[start:i])] { // the lookup copies nothing
-			ids[string(s[start:i])] = true
+		for end < len(s) && isDigit(s[end]) {
+			end++
 		}
+		if end-start == 12 && !ids[string(s[start:end])] { // the lookup copies nothing
+			ids[string(s[start:end])] = true
+		}
+		i = end + 12
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -547,4 +549,59 @@ func decoded(t *testing.T, data []byte) *snapshot.Snapshot {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// accountIDsIn, which looks at one byte in twelve where there are no
+// digits, finds what reading every byte finds: the runs of exactly twelve
+// digits, on random texts dense and sparse in digits.
+func TestAccountIDsIn(t *testing.T) {
+	every := func(s []byte) map[string]bool {
+		ids := map[string]bool{}
+		for i := 0; i < len(s); {
+			if !isDigit(s[i]) {
+				i++
+				continue
+			}
+			start := i
+			for i < len(s) && isDigit(s[i]) {
+				i++
+			}
+			if i-start == 12 {
+				ids[string(s[start:i])] = true
+			}
+		}
+		return ids
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	found := 0
+	for range 3000 {
+		s := make([]byte, rng.IntN(80))
+		for i := range s {
+			switch r := rng.IntN(20); {
+			case r < 2:
+				s[i] = ':'
+			case r < 3:
+				// a run of digits of a length near twelve
+				n := 10 + rng.IntN(4)
+				for j := 0; j < n && i < len(s); j, i = j+1, i+1 {
+					s[i] = byte('0' + rng.IntN(10))
+				}
+				if i < len(s) {
+					s[i] = '"'
+				}
+			default:
+				s[i] = "ab0123456789"[rng.IntN(12)]
+			}
+		}
+		got := map[string]bool{}
+		accountIDsIn(s, got)
+		want := every(s)
+		if !maps.Equal(got, want) {
+			t.Fatalf("%q: %v, want %v", s, got, want)
+		}
+		found += len(want)
+	}
+	if found < 100 {
+		t.Fatalf("only %d ids in the texts: the check proves little", found)
+	}
 }
