@@ -49,7 +49,11 @@ decision(policy_text, request) := {"effect": "invalid", "reason": why} if {
 # by their arguments).
 source_arn(policy_text, arn) := arn if {
 	reads_source_arn(policy_text)
-} else := concat(":", array.concat(array.slice(split(arn, ":"), 0, 5), ["alarm:*"]))
+} else := every_alarm(arn)
+
+# every_alarm(arn) is the ARN of every alarm of the account and region of
+# an alarm's ARN.
+every_alarm(arn) := concat(":", array.concat(array.slice(split(arn, ":"), 0, 5), ["alarm:*"]))
 
 # reads_source_arn(policy_text): the policy may read aws:SourceArn (it
 # names the key, in any case).

@@ -129,7 +129,7 @@ stuck_as(pattern, control, account) if {
 }
 
 # good(pattern, control): the pattern serves the control.
-good(pattern, control) := good_as(pattern, control, strict.strict, good_scope(pattern, control, input.account_id))
+good(pattern, control) if pattern in good_among({pattern}, control)
 
 # good_among(patterns, control) are the patterns of a set that serve the
 # control.

@@ -227,9 +227,7 @@ key_reads_source_arn(topic) if {
 # not an ARN: that alarm is judged on its own).
 stand_in := {"AlarmName": "*"}
 
-stand_in_arn(arn) := sprintf("arn:%s:%s:%s:%s:alarm:*", [parsed.partition, parsed.service, parsed.region, parsed.account]) if {
-	parsed := core.arn(arn)
-}
+stand_in_arn(arn) := iam.every_alarm(arn) if core.arn(arn)
 
 stopped_each(topic, alarm, alarm_arn) := object.union({"link": "topic_access"}, problem) if {
 	problem := access(topic, alarm_arn)
