@@ -83,20 +83,13 @@ type Scanner struct {
 
 	keyLine, keyCol int // where the last key NextKey read starts
 
-	// keys are the object keys read so far, each held once: a document
-	// repeats a few hundred keys a great many times, and a key found
-	// here costs no allocation.
-	keys map[string]string
-	// strings are short strings read so far, each held once (held).
+	// strings are short strings read so far, keys and values, each held
+	// once (held).
 	strings map[string]string
 }
 
-// Keys held at most, and the longest held: keys past these are read as
-// any string is.
+// The longest string held, and how many are held at most.
 const (
-	maxKeys   = 4096
-	maxKeyLen = 64
-
 	maxHeld        = 32
 	maxHeldStrings = 16384
 )
@@ -342,15 +335,8 @@ func (s *Scanner) NextKey(first bool) (key string, ok bool, err error) {
 		return "", false, s.errorf("invalid character %s looking for beginning of object key string", s.char())
 	}
 	s.keyLine, s.keyCol = s.Position()
-	if k, ok := s.knownKey(); ok {
-		key = k
-	} else if key, err = s.String(); err != nil {
+	if key, err = s.String(); err != nil {
 		return "", false, err
-	} else if len(key) <= maxKeyLen && len(s.keys) < maxKeys {
-		if s.keys == nil {
-			s.keys = map[string]string{}
-		}
-		s.keys[key] = key
 	}
 	if err := s.expect(':', "after object key"); err != nil {
 		return "", false, err
@@ -359,8 +345,8 @@ func (s *Scanner) NextKey(first bool) (key string, ok bool, err error) {
 }
 
 // held gives the string of short ASCII text, held once: a snapshot
-// repeats its regions, its settings' values and its keys a great many
-// times. The first strings of a document are held, up to maxHeldStrings;
+// repeats its keys, its regions and its settings' values a great many
+// times, and a string held costs no allocation when it comes again. The first strings of a document are held, up to maxHeldStrings;
 // past that, text not held already is a new string as before.
 func (s *Scanner) held(b []byte) string {
 	if str, ok := s.strings[string(b)]; ok {
@@ -374,28 +360,6 @@ func (s *Scanner) held(b []byte) string {
 		s.strings[str] = str
 	}
 	return str
-}
-
-// knownKey reads the key string at pos if it is one already held (plain
-// ASCII, no escape, whole in the window), without allocating.
-func (s *Scanner) knownKey() (string, bool) {
-	if s.keys == nil {
-		return "", false
-	}
-	data := s.data
-	for i := s.pos + 1; i < len(data) && i <= s.pos+1+maxKeyLen; i++ {
-		switch c := data[i]; {
-		case c == '"':
-			k, ok := s.keys[string(data[s.pos+1:i])]
-			if ok {
-				s.pos = i + 1
-			}
-			return k, ok
-		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
-			return "", false
-		}
-	}
-	return "", false
 }
 
 // NextElement moves to the next element of an array, or reads its closing
