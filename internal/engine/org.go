@@ -439,6 +439,12 @@ func (e *Evaluator) input(p *orgPlan, i int, parts *partCache) (ast.Object, erro
 	if e.strict {
 		input.Insert(ast.StringTerm("strict"), ast.BooleanTerm(true))
 	}
+	if !e.keep.Remediation || !e.keep.Evidence {
+		input.Insert(ast.StringTerm("needs"), ast.ObjectTerm(
+			[2]*ast.Term{ast.StringTerm("remediation"), ast.BooleanTerm(e.keep.Remediation)},
+			[2]*ast.Term{ast.StringTerm("evidence"), ast.BooleanTerm(e.keep.Evidence)},
+		))
+	}
 	return input, nil
 }
 

@@ -5,7 +5,8 @@
 #   it) plus input.account_id, the account being judged, and
 #   input.collected_at, when its evidence was read; a control may follow
 #   evidence into another account of the snapshot, such as the one that
-#   owns an organization trail. Here: accounts, regions and failed calls;
+#   owns an organization trail. input.needs, when given, says which parts
+#   of a result the report reads (remediation, evidence: true or false). Here: accounts, regions and failed calls;
 #   ARNs; a control's result from its METADATA; the resources a verdict is
 #   about; a control's data, found by its package path; the frameworks
 #   (lib/core/data.json); names as shell words.
@@ -220,8 +221,20 @@ call_line(step) := concat(" ", array.concat(
 	[concat(" ", array.concat([arg[0]], [shell_word(value) | some value in array.slice(arg, 1, count(arg))])) | some arg in step.args],
 ))
 
-# fix_text(steps) is a fix as evaluate shows it: a command line a step.
-fix_text(steps) := concat("\n", [command(step) | some step in steps])
+# fix_text(steps) is a fix as evaluate shows it: a command line a step;
+# "" when the report reads neither remediation nor evidence (input.needs),
+# as the text format does: most FAIL verdicts of an organization would
+# otherwise write commands nobody reads.
+fix_text(steps) := concat("\n", [command(step) | some step in steps]) if {
+	texts_read
+} else := ""
+
+# texts_read: a result's remediation text, or its evidence, is read.
+texts_read if not input.needs
+
+texts_read if input.needs.remediation
+
+texts_read if input.needs.evidence
 
 # steps(fix) are the steps of a fix given as steps, as a manual text, or
 # as "" (nothing to do).
