@@ -497,15 +497,23 @@ func unwrapPath(err error) string {
 
 // toJSON turns what a query returned into plain JSON values.
 func toJSON(v any, out any) error {
-	// Not json.Marshal: it escapes <, > and &, which a result keeps as
-	// text (its evidence stays JSON text).
+	b, err := encodeJSON(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}
+
+// encodeJSON is v as JSON text. Not json.Marshal: it escapes <, > and &,
+// which a result keeps as text (its evidence stays JSON text).
+func encodeJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return err
+		return nil, err
 	}
-	return json.Unmarshal(b.Bytes(), out)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // FormatRego formats a Rego file as opa fmt does (Rego v1). It returns the

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -327,16 +328,12 @@ func (e *Evaluator) result(c Control, answer any, account string) (report.Result
 			Resources: []report.Resource{report.AccountResource(account)},
 		}, nil
 	}
-	var answered struct {
-		report.Result
-		Fix []report.Step `json:"fix"`
-	}
-	if err := toJSON(values[0], &answered); err != nil {
+	r, fix, err := e.decodeResult(values[0])
+	if err != nil {
 		return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s: %s is not a result object: %v", c.Location, c.ID, ResultRule, err)}}
 	}
-	r := answered.Result
 	if e.fixes && r.Status == report.Fail {
-		r.Fix = answered.Fix
+		r.Fix = fix
 		for i, step := range r.Fix {
 			if err := step.Check(); err != nil {
 				return report.Result{}, &PolicyError{Problems: []string{fmt.Sprintf("%s: control %s: fix step %d: %v", c.Location, c.ID, i+1, err)}}
@@ -387,6 +384,155 @@ func (e *Evaluator) result(c Control, answer any, account string) (report.Result
 		r.Frameworks = c.Frameworks
 	}
 	return r, nil
+}
+
+// decodeResult reads a policy's result object as encoding/json would from
+// its JSON text: directly when every member is one it knows with the type
+// it expects (decodeDirect), through JSON text otherwise, which gives the
+// same result or the error.
+func (e *Evaluator) decodeResult(answer any) (report.Result, []report.Step, error) {
+	if r, fix, ok := e.decodeDirect(answer); ok {
+		return r, fix, nil
+	}
+	var answered struct {
+		report.Result
+		Fix []report.Step `json:"fix"`
+	}
+	if err := toJSON(answer, &answered); err != nil {
+		return report.Result{}, nil, err
+	}
+	return answered.Result, answered.Fix, nil
+}
+
+// decodeDirect reads a result object without writing it as JSON text; ok
+// is false where that could differ from encoding/json (a member it does
+// not know, a type it does not expect, text that is not UTF-8). Evidence,
+// kept as JSON text, is written only when a report reads it.
+func (e *Evaluator) decodeDirect(answer any) (r report.Result, fix []report.Step, ok bool) {
+	m, ok := answer.(map[string]any)
+	for k, v := range m {
+		if !ok {
+			break
+		}
+		switch k {
+		case "control_id":
+			r.ControlID, ok = jsonString(v)
+		case "account_id":
+			r.AccountID, ok = jsonString(v)
+		case "status":
+			var st string
+			st, ok = jsonString(v)
+			r.Status = report.Status(st)
+		case "reason":
+			r.Reason, ok = jsonString(v)
+		case "title":
+			r.Title, ok = jsonString(v)
+		case "description":
+			r.Description, ok = jsonString(v)
+		case "severity":
+			r.Severity, ok = jsonString(v)
+		case "remediation":
+			r.Remediation, ok = jsonString(v)
+		case "frameworks":
+			r.Frameworks, ok = jsonFrameworks(v)
+		case "resources":
+			r.Resources, ok = jsonResources(v)
+		case "evidence":
+			if e.keep.Evidence {
+				var err error
+				r.Evidence, err = encodeJSON(v)
+				ok = err == nil
+			}
+		case "fix":
+			ok = toJSON(v, &fix) == nil
+		default:
+			ok = false
+		}
+	}
+	return r, fix, ok
+}
+
+// jsonString is a string of a policy's answer, if it is one that JSON text
+// carries unchanged (valid UTF-8).
+func jsonString(v any) (string, bool) {
+	s, ok := v.(string)
+	return s, ok && utf8.ValidString(s)
+}
+
+func jsonStrings(v any) ([]string, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(list))
+	for i, x := range list {
+		if out[i], ok = jsonString(x); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func jsonFrameworks(v any) ([]report.Framework, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]report.Framework, len(list))
+	for i, x := range list {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		for k, v := range m {
+			switch k {
+			case "name":
+				out[i].Name, ok = jsonString(v)
+			case "id":
+				out[i].ID, ok = jsonString(v)
+			case "versions":
+				out[i].Versions, ok = jsonStrings(v)
+			default:
+				ok = false
+			}
+			if !ok {
+				return nil, false
+			}
+		}
+	}
+	return out, true
+}
+
+func jsonResources(v any) ([]report.Resource, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]report.Resource, len(list))
+	for i, x := range list {
+		m, ok := x.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		for k, v := range m {
+			switch k {
+			case "type":
+				out[i].Type, ok = jsonString(v)
+			case "id":
+				out[i].ID, ok = jsonString(v)
+			case "name":
+				out[i].Name, ok = jsonString(v)
+			case "region":
+				out[i].Region, ok = jsonString(v)
+			default:
+				ok = false
+			}
+			if !ok {
+				return nil, false
+			}
+		}
+	}
+	return out, true
 }
 
 // ReportControls describes the controls the evaluator applies, for a
