@@ -10,10 +10,12 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/trailwatch/trailwatch/internal/strictjson"
 )
@@ -36,6 +38,11 @@ import (
 //
 // Fields of AWS objects that the format does not know (AWS adds fields)
 // are skipped, after the same checks.
+//
+// The accounts, most of an organization's snapshot, are decoded on as
+// many goroutines as there are cores while this one finds where each
+// begins and ends (spreadArray); a snapshot any of them cannot read is
+// read again in order, which says what is wrong as it always has.
 
 // supportedKeywords is the subset of JSON Schema the reader implements; the
 // schema may use no other (TestSchemaKeywords).
@@ -280,6 +287,9 @@ type decoder struct {
 	// seen are the lines of the placed objects, by their indices in the
 	// document, resolved to account ids and trail ARNs once it is read.
 	seen []seenAt
+	// spread is the array whose elements are decoded on other goroutines
+	// (spreadArray): the accounts, nil to read everything in order.
+	spread *node
 }
 
 type seenAt struct {
@@ -583,6 +593,9 @@ func (d *decoder) members(each func(key string, line, col int) error) error {
 }
 
 func (d *decoder) array(n *node, v reflect.Value) error {
+	if n == d.spread {
+		return d.spreadArray(n, v)
+	}
 	if err := d.s.BeginArray(); err != nil {
 		return d.syntax(err)
 	}
@@ -607,13 +620,118 @@ func (d *decoder) array(n *node, v reflect.Value) error {
 	}
 }
 
-// decodeStream reads one snapshot from the scanner.
-func decodeStream(name string, s *strictjson.Scanner) (*Snapshot, error) {
+// errSpread says that decoding the accounts on several goroutines met
+// something it could not read: the snapshot is read again in order, which
+// says what and where, as it always did.
+var errSpread = errors.New("read again in order")
+
+// spreadArray decodes the elements of an array (the accounts, a few
+// hundred thousand tokens each in an organization) on other goroutines:
+// this one only finds where each begins and ends (Scanner.Span), and the
+// others decode each from its own text, at its own line and column, into
+// the element it becomes. What they give is what reading in order gives;
+// at the first problem anywhere it gives errSpread instead.
+func (d *decoder) spreadArray(n *node, v reflect.Value) error {
+	if err := d.s.BeginArray(); err != nil {
+		return d.syntax(err)
+	}
+	type piece struct {
+		i         int
+		text      []byte
+		line, col int
+	}
+	type element struct {
+		value reflect.Value
+		seen  []seenAt
+	}
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	pieces := make(chan piece, 4*workers)
+	var (
+		mu     sync.Mutex
+		done   []element
+		failed atomic.Bool
+		wg     sync.WaitGroup
+	)
+	depth := d.s.Depth()
+	for range workers {
+		wg.Go(func() {
+			w := &decoder{s: &strictjson.Scanner{}, name: d.name}
+			for p := range pieces {
+				if failed.Load() {
+					continue
+				}
+				w.s.Reset(p.text, p.line, p.col, depth)
+				w.path = append(append(w.path[:0], d.path...), pathStep{index: p.i})
+				w.seen = nil
+				elem := reflect.New(v.Type().Elem()).Elem()
+				if err := w.value(n.elem, elem); err != nil || !w.s.AtEnd() {
+					failed.Store(true)
+					continue
+				}
+				mu.Lock()
+				for len(done) <= p.i {
+					done = append(done, element{})
+				}
+				done[p.i] = element{elem, w.seen}
+				mu.Unlock()
+			}
+		})
+	}
+	count, stopped := 0, false
+	for ; !failed.Load(); count++ {
+		ok, err := d.s.NextElement(count == 0)
+		if err != nil {
+			stopped = true
+			break
+		}
+		if !ok {
+			break
+		}
+		if _, err := d.s.Peek(); err != nil {
+			stopped = true
+			break
+		}
+		line, col := d.s.Position()
+		text, ok := d.s.Span()
+		if !ok {
+			stopped = true
+			break
+		}
+		pieces <- piece{count, text, line, col}
+	}
+	close(pieces)
+	wg.Wait()
+	switch {
+	case failed.Load():
+		return errSpread
+	case stopped && d.s.Err() != nil:
+		// The source failed (the size limit, a read error, an
+		// interruption) after every account before it read well: reading
+		// in order would say the same.
+		return d.syntax(d.s.Err())
+	case stopped:
+		return errSpread
+	}
+	list := reflect.MakeSlice(v.Type(), count, count)
+	for i := range count {
+		list.Index(i).Set(done[i].value)
+		d.seen = append(d.seen, done[i].seen...)
+	}
+	v.Set(list)
+	return nil
+}
+
+// decodeStream reads one snapshot from the scanner, its accounts on
+// several goroutines when spread.
+func decodeStream(name string, s *strictjson.Scanner, spread bool) (*Snapshot, error) {
 	root, err := rootNode()
 	if err != nil {
 		return nil, &Error{File: name, Msg: err.Error()}
 	}
 	d := &decoder{s: s, name: name}
+	if spread {
+		d.spread = root.fields["accounts"].node
+	}
 	if s.AtEnd() {
 		if err := s.Err(); err != nil {
 			return nil, d.syntax(err)
@@ -714,7 +832,13 @@ func decode(name string, open func() (io.Reader, error), limit int64) (*Snapshot
 	if err != nil {
 		return nil, err
 	}
-	snap, err := decodeStream(name, strictjson.NewStreamScanner(r, limit))
+	snap, err := decodeStream(name, strictjson.NewStreamScanner(r, limit), true)
+	if errors.Is(err, errSpread) {
+		if r, err = open(); err != nil {
+			return nil, err
+		}
+		snap, err = decodeStream(name, strictjson.NewStreamScanner(r, limit), false)
+	}
 	if err == nil {
 		return snap, nil
 	}

@@ -11,6 +11,7 @@
 package strictjson
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -101,6 +102,91 @@ func (s *Scanner) KeyPosition() (line, col int) { return s.keyLine, s.keyCol }
 func NewScanner(data []byte, line, col int) *Scanner {
 	return &Scanner{data: data, line: line, lineStart: -(col - 1), srcErr: io.EOF}
 }
+
+// Reset makes s scan data, whose first byte is at line, col of its file,
+// nested depth deep in it (MaxDepth counts from the file's top), keeping
+// the short strings s holds already: a reader that scans many pieces of
+// one document allocates each of its keys once.
+func (s *Scanner) Reset(data []byte, line, col, depth int) {
+	held := s.strings
+	*s = Scanner{data: data, line: line, lineStart: -(col - 1), depth: depth, srcErr: io.EOF, strings: held}
+}
+
+// Depth is how deep the next value is nested.
+func (s *Scanner) Depth() int { return s.depth }
+
+// Span reads the next value, an object or an array, without decoding it,
+// and gives a copy of its text, for another Scanner to decode. It looks
+// only at quotes, backslashes and brackets: ok is false when the next
+// value is not an object or an array, or when its brackets and quotes do
+// not close before the input ends (or the source fails), and the scanner
+// is then of no further use. Text Span gives may still not be JSON; the
+// Scanner that decodes it says so.
+func (s *Scanner) Span() (text []byte, ok bool) {
+	s.skipSpace()
+	if s.pos >= len(s.data) || (s.data[s.pos] != '{' && s.data[s.pos] != '[') {
+		return nil, false
+	}
+	start := s.pos
+	depth, inString := 0, false
+	for {
+		data, i := s.data, s.pos
+		for i < len(data) {
+			if inString {
+				// To the closing quote, past escapes, with IndexByte's
+				// speed: most of a snapshot's bytes are in strings.
+				q := bytes.IndexByte(data[i:], '"')
+				if q < 0 {
+					i = len(data)
+					break
+				}
+				if b := bytes.IndexByte(data[i:i+q], '\\'); b >= 0 {
+					if i+b+2 > len(data) {
+						i += b // the escaped byte is not read yet
+						goto more
+					}
+					i += b + 2
+					continue
+				}
+				i += q + 1
+				inString = false
+				continue
+			}
+			c := data[i]
+			i++
+			switch c {
+			case ' ':
+				for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == eightSpaces {
+					i += 8
+				}
+			case '"':
+				inString = true
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					s.pos = i
+					text = append([]byte(nil), data[start:i]...)
+					if n := bytes.Count(text, newline); n > 0 {
+						s.line += n
+						s.lineStart = start + bytes.LastIndexByte(text, '\n') + 1
+					}
+					return text, true
+				}
+			}
+		}
+	more:
+		s.pos = i
+		shift, more := s.fill(start)
+		start -= shift
+		if !more {
+			return nil, false
+		}
+	}
+}
+
+var newline = []byte{'\n'}
 
 // NewStreamScanner scans what r gives, at most limit bytes (0: no limit).
 // Past the limit, scanning stops with a *TooLargeError. An error of r other

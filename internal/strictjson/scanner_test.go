@@ -200,3 +200,35 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSpan: where an object or an array is JSON (Skip reads it), Span,
+// streamed half a read at a time, gives exactly its text and leaves the
+// scanner where Skip does, line and column too; where Span gives text, it
+// is the bytes from the value's start to a closing bracket.
+func FuzzSpan(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]} [3]`, "[\n\"\\\"]\\\\\",\n{}\n]\n,", `{"a":"\ud800}"}`, `[[[`, `{"x":"]"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		skip := NewScanner(data, 1, 1)
+		k, _ := skip.Peek()
+		start := skip.pos
+		skipErr := skip.Skip(Root)
+		s := NewStreamScanner(iotest.HalfReader(bytes.NewReader(data)), 0)
+		text, ok := s.Span()
+		if (k == Object || k == Array) && skipErr == nil {
+			if !ok || !bytes.Equal(text, data[start:skip.pos]) {
+				t.Fatalf("%q: Span gives %q, %v; Skip reads %q", data, text, ok, data[start:skip.pos])
+			}
+			l1, c1 := skip.Position()
+			l2, c2 := s.Position()
+			if l1 != l2 || c1 != c2 {
+				t.Fatalf("%q: after Span at %d:%d, after Skip at %d:%d", data, l2, c2, l1, c1)
+			}
+			return
+		}
+		if ok && (!bytes.HasPrefix(data[start:], text) || len(text) < 2 || !strings.ContainsRune("}]", rune(text[len(text)-1]))) {
+			t.Fatalf("%q: Span gives %q", data, text)
+		}
+	})
+}
