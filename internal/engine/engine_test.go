@@ -91,6 +91,8 @@ func TestPolicyErrors(t *testing.T) {
 		{"framework without id", "# METADATA\n# title: x\n# custom:\n#   id: probe\n#   severity: low\n#   frameworks: [{name: x}]\npackage controls.probe\n\nresult := 1\n", []string{"custom.frameworks[0] needs a name and an id"}},
 		{"bad id", "# METADATA\n# title: x\n# custom:\n#   id: Probe Control\n#   severity: low\n#   frameworks: [{name: x, id: y}]\npackage controls.probe\n\nresult := 1\n", []string{`custom.id "Probe Control": use lower-case letters, digits and dashes`}},
 		{"memoized function reads input", probeHeader + "# METADATA\n# custom:\n#   memoize: run\nf(x) := input.a + x\n\nresult := f(1)\n", []string{"is marked memoize: run but reads input"}},
+		{"memoized function's own input made of input", probeHeader + "# METADATA\n# custom:\n#   memoize: run\nf(x) := y if {\n\ty := g(x) with input as {\"a\": input.b}\n}\n\ng(x) := input.a + x\n\nresult := f(1)\n", []string{"is marked memoize: run but reads input"}},
+		{"memoized function's own input, then input", probeHeader + "# METADATA\n# custom:\n#   memoize: run\nf(x) := y + input.b if {\n\ty := g(x) with input as {\"a\": x}\n}\n\ng(x) := input.a + x\n\nresult := f(1)\n", []string{"is marked memoize: run but reads input"}},
 		{"unknown function", probeHeader + "result := cwlogs.nothing(1)\n", []string{"undefined function cwlogs.nothing"}},
 	}
 	for _, tt := range tests {

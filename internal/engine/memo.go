@@ -64,7 +64,11 @@ func memoizedFunctions(c *ast.Compiler) ([]ast.Ref, error) {
 }
 
 // readsInput says how a rule, or a rule it depends on, reads input or
-// replaces something with `with`; "" when it does neither.
+// replaces something with `with`; "" when it does neither. A rule whose
+// body is evaluated `with input as` a value made of the rule's arguments
+// alone reads none of the input it is called with, and what it calls
+// reads that value (ownInput): such a rule may be memoized, and is how a
+// function works something out in an input of its own.
 func readsInput(c *ast.Compiler, root *ast.Rule) string {
 	seen := map[*ast.Rule]bool{}
 	var visit func(r *ast.Rule) string
@@ -74,6 +78,9 @@ func readsInput(c *ast.Compiler, root *ast.Rule) string {
 				continue
 			}
 			seen[r] = true
+			if ownInput(r) {
+				continue
+			}
 			why := ""
 			ast.WalkRefs(r, func(ref ast.Ref) bool {
 				if why == "" && ref.HasPrefix(ast.InputRootRef) {
@@ -99,6 +106,40 @@ func readsInput(c *ast.Compiler, root *ast.Rule) string {
 		return ""
 	}
 	return visit(root)
+}
+
+// ownInput reports whether every expression of a rule's body is evaluated
+// `with input as` a term made of the rule's arguments (and constants), and
+// nothing else is replaced: the rule then reads only that term. (The
+// compiler splits `x := f(y) with input as z` into two expressions, each
+// with the same with.)
+func ownInput(r *ast.Rule) bool {
+	if len(r.Body) == 0 {
+		return false
+	}
+	args := ast.NewVarSet()
+	for _, arg := range r.Head.Args {
+		args.Update(arg.Vars())
+	}
+	for _, expr := range r.Body {
+		if len(expr.With) != 1 {
+			return false
+		}
+		if target, ok := expr.With[0].Target.Value.(ast.Ref); !ok || !target.Equal(ast.InputRootRef) {
+			return false
+		}
+		ok := true
+		ast.WalkTerms(expr.With[0].Value, func(t *ast.Term) bool {
+			if v, isVar := t.Value.(ast.Var); isVar && !args.Contains(v) {
+				ok = false // input, data, or a variable of the body
+			}
+			return !ok
+		})
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // runCache holds the answers of memoized functions, shared by the

@@ -385,53 +385,38 @@ func (e *Evaluator) input(p *orgPlan, i int, parts *partCache) (ast.Object, erro
 	if err != nil {
 		return nil, err
 	}
-	accounts := []*ast.Term{ast.NewTerm(own)}
-	var other map[string][]*ast.Term
-	var order []string
-	for _, ref := range p.refs[i] {
-		if ref.region == "" {
-			continue
-		}
-		v, err := parts.region(p, ref)
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			continue
-		}
-		if other == nil {
-			other = map[string][]*ast.Term{}
-		}
-		if _, ok := other[ref.account]; !ok {
-			order = append(order, ref.account)
-		}
-		other[ref.account] = append(other[ref.account], ast.NewTerm(v))
-	}
-	for _, acct := range p.refs[i] {
-		if acct.region != "" {
-			continue
-		}
-		if _, ok := other[acct.account]; !ok {
-			order = append(order, acct.account)
-		}
-	}
-	slices.Sort(order)
-	order = slices.Compact(order)
-	for _, id := range order {
-		head, err := parts.head(p, id)
-		if err != nil {
-			return nil, err
-		}
-		obj := head.Copy()
-		obj.Insert(ast.StringTerm("regions"), ast.ArrayTerm(other[id]...))
-		accounts = append(accounts, ast.NewTerm(obj))
+	others, err := parts.others(p, p.refs[i])
+	if err != nil {
+		return nil, err
 	}
 	input := ast.NewObject(
-		[2]*ast.Term{ast.StringTerm("accounts"), ast.ArrayTerm(accounts...)},
+		[2]*ast.Term{ast.StringTerm("accounts"), ast.ArrayTerm(append([]*ast.Term{ast.NewTerm(own)}, others.accounts...)...)},
 		[2]*ast.Term{ast.StringTerm("account_id"), ast.StringTerm(a.AccountID)},
 	)
-	if t := p.snap.CollectedAtOf(a.AccountID); t != "" {
-		input.Insert(ast.StringTerm("collected_at"), ast.StringTerm(t))
+	e.settings(input, p.snap.CollectedAtOf(a.AccountID))
+	// The input without the judged account, for what the policies work
+	// out once for every account whose input holds the same records of
+	// other accounts (an organization trail's chain, read from its
+	// owner's): offered only when those records name the judged account
+	// nowhere, so that nothing worked out from them can lead back to it.
+	if len(others.accounts) > 0 && !others.ids[a.AccountID] {
+		key := others.key + "\x00" + p.snap.CollectedAtOf(a.AccountID)
+		world := parts.world(key, func() ast.Object {
+			w := ast.NewObject([2]*ast.Term{ast.StringTerm("accounts"), ast.ArrayTerm(others.accounts...)})
+			e.settings(w, p.snap.CollectedAtOf(a.AccountID))
+			return w
+		})
+		input.Insert(ast.StringTerm("others"), ast.NewTerm(world))
+	}
+	return input, nil
+}
+
+// settings puts the run's settings in an input: when the account's
+// evidence was read, the benchmark, the strict reading, and what the
+// report reads.
+func (e *Evaluator) settings(input ast.Object, collectedAt string) {
+	if collectedAt != "" {
+		input.Insert(ast.StringTerm("collected_at"), ast.StringTerm(collectedAt))
 	}
 	if e.benchmark != "" {
 		input.Insert(ast.StringTerm("benchmark"), ast.StringTerm(e.benchmark))
@@ -445,19 +430,107 @@ func (e *Evaluator) input(p *orgPlan, i int, parts *partCache) (ast.Object, erro
 			[2]*ast.Term{ast.StringTerm("evidence"), ast.BooleanTerm(e.keep.Evidence)},
 		))
 	}
-	return input, nil
 }
 
 // partCache converts the parts of other accounts that inputs share (an
-// organization trail's owner, in every member's input) once.
+// organization trail's owner, in every member's input) once, and builds
+// the records of other accounts once for every list of parts: inputs that
+// hold the same parts hold the very same terms, which the run's cache
+// compares at a glance (memo.go).
 type partCache struct {
 	mu      sync.Mutex
 	regions map[regionRef]ast.Value
 	heads   map[string]ast.Object
+	lists   map[string]otherAccounts
+	worlds  map[string]ast.Object
+}
+
+// otherAccounts are the records of other accounts an input holds, sorted
+// by id, for one list of parts (key), and the account ids they hold.
+type otherAccounts struct {
+	key      string
+	accounts []*ast.Term
+	ids      map[string]bool
 }
 
 func newPartCache() *partCache {
-	return &partCache{regions: map[regionRef]ast.Value{}, heads: map[string]ast.Object{}}
+	return &partCache{regions: map[regionRef]ast.Value{}, heads: map[string]ast.Object{}, lists: map[string]otherAccounts{}, worlds: map[string]ast.Object{}}
+}
+
+// others are the records of other accounts for an account's references:
+// each referenced account's own record (without regions) with the regions
+// referenced.
+func (c *partCache) others(p *orgPlan, refs []regionRef) (otherAccounts, error) {
+	var b strings.Builder
+	for _, ref := range refs {
+		b.WriteString(ref.account)
+		b.WriteByte(' ')
+		b.WriteString(ref.region)
+		b.WriteByte(0)
+	}
+	key := b.String()
+	c.mu.Lock()
+	found, ok := c.lists[key]
+	c.mu.Unlock()
+	if ok {
+		return found, nil
+	}
+	out := otherAccounts{key: key, ids: map[string]bool{}}
+	var regions map[string][]*ast.Term
+	var order []string
+	for _, ref := range refs {
+		info, err := p.info(ref)
+		if err != nil {
+			return otherAccounts{}, err
+		}
+		maps.Copy(out.ids, info.ids)
+		if ref.region == "" {
+			order = append(order, ref.account)
+			continue
+		}
+		v, err := c.region(p, ref)
+		if err != nil {
+			return otherAccounts{}, err
+		}
+		if v == nil {
+			continue
+		}
+		if regions == nil {
+			regions = map[string][]*ast.Term{}
+		}
+		order = append(order, ref.account)
+		regions[ref.account] = append(regions[ref.account], ast.NewTerm(v))
+	}
+	slices.Sort(order)
+	order = slices.Compact(order)
+	for _, id := range order {
+		head, err := c.head(p, id)
+		if err != nil {
+			return otherAccounts{}, err
+		}
+		obj := head.Copy()
+		obj.Insert(ast.StringTerm("regions"), ast.ArrayTerm(regions[id]...))
+		out.accounts = append(out.accounts, ast.NewTerm(obj))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if found, ok := c.lists[key]; ok {
+		return found, nil
+	}
+	c.lists[key] = out
+	return out, nil
+}
+
+// world is the input without the judged account for a key, built once.
+func (c *partCache) world(key string, build func() ast.Object) ast.Object {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if w, ok := c.worlds[key]; ok {
+		return w
+	}
+	w := build()
+	c.worlds[key] = w
+	return w
 }
 
 func (c *partCache) region(p *orgPlan, ref regionRef) (ast.Value, error) {

@@ -23,7 +23,29 @@ import data.lib.monitoring.trails
 #   {"candidate", "delivery": link}          no log group, or not delivering to it
 #   {"candidate", "missing_log_group": link} the log group is not there
 #   {"candidate", "group", "record", "filters", ...} the log group, read
-paths := [path_through(candidate) | some candidate in trails.candidates]
+paths := [path_of(candidate) | some candidate in trails.candidates]
+
+# path_of(candidate) is the path through a candidate. A trail read from
+# another account's record (an organization trail, from its owner's) leads
+# through that account's records only, the same in every member's input:
+# its path is worked out once per run for all the accounts whose inputs
+# hold the same records of other accounts (input.others: the input without
+# the judged account, given when those records never name it).
+# path_through reads the input only through core.account, the settings and
+# when the evidence was read (TestSharedPathsReadNoJudgedAccount), so
+# without the judged account it gives what it gives with it.
+path_of(candidate) := shared_path(input.others, candidate) if {
+	candidate.account != input.account_id
+	input.others
+} else := path_through(candidate)
+
+# METADATA
+# description: path_through(candidate) in an input of its own.
+# custom:
+#   memoize: run
+shared_path(others, candidate) := path if {
+	path := path_through(candidate) with input as others
+}
 
 path_through(candidate) := {"candidate": candidate, "early": link} if {
 	link := trails.early_break(candidate)
