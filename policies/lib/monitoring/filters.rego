@@ -154,6 +154,19 @@ some_reads_account(patterns, control) if {
 	reads_account(pattern, control)
 } else := false
 
+# METADATA
+# description: |
+#   Whether a pattern of a set could tell one account from another in any
+#   of a control's records (true or false): those it must catch, those it
+#   should leave alone, routine calls. Answered once per run.
+# custom:
+#   memoize: run
+any_reads_account(patterns, control) if {
+	some pattern in patterns
+	some events in [control.events, control.ignore_events, control.routine_events]
+	tells_accounts(pattern, events)
+} else := false
+
 reads_account(pattern, control) if tells_accounts(pattern, control.events)
 
 reads_account(pattern, control) if tells_accounts(pattern, control.routine_events)

@@ -232,7 +232,7 @@ trail_breaks(path, control) := {path.early} if {
 	path.delivery
 } else := {path.missing_log_group} if {
 	path.missing_log_group
-} else := filter_break(path, control) if {
+} else := filter_break_of(path, control) if {
 	count(path.patterns & good_patterns(control)) == 0
 } else := {link |
 	some serving in catching(path, control)
@@ -257,6 +257,28 @@ patterns := {serving.filter.filterPattern |
 }
 
 good_patterns(control) := filters.good_among(patterns, control)
+
+# filter_break_of(path, control) is filter_break(path, control). On a path
+# through other accounts' records (an organization trail's), where none of
+# the log group's patterns could tell one account from another in the
+# control's records, it is worked out once per run in the input without
+# the judged account, like the path itself (path_of): filter_break reads
+# the input only through core.account, the strict reading, and
+# filters.scope, which reads the judged account's id only for a pattern
+# that could tell accounts apart (TestSharedPathsReadNoJudgedAccount).
+filter_break_of(path, control) := shared_filter_break(input.others, path, control) if {
+	path.candidate.account != input.account_id
+	input.others
+	not filters.any_reads_account(path.patterns, control)
+} else := filter_break(path, control)
+
+# METADATA
+# description: filter_break(path, control) in an input of its own.
+# custom:
+#   memoize: run
+shared_filter_break(others, path, control) := found if {
+	found := filter_break(path, control) with input as others
+}
 
 filter_break(path, control) := {links.broken("metric_filter", "FAIL", path.candidate.trail, sprintf("its log group %s has no metric filter", [path.group.name]), remediation.filter_fix(path, control))} if {
 	count(path.record.metricFilters) == 0
