@@ -61,13 +61,14 @@ screenshot: build test-setup ## docs/report.png, the HTML report of the organiza
 # script tests of the command line (every example through evaluate and
 # remediate, the CLI's behaviour in txtar scripts), and the engine's
 # single-threaded checks of every benchmark pattern and of the chain's
-# cost, the diff's cases and the synthetic organization's verdicts. What runs concurrently is the engine's, and its own tests of it
+# cost, of results read directly and of paths shared through input.others,
+# the diff's cases and the synthetic organization's verdicts. What runs concurrently is the engine's, and its own tests of it
 # (TestOrganizationReuseAndParallel and others) run under the detector.
 # The engine's checks of policies it refuses run without it too (each
 # compiles a tree of policies on one goroutine: ten seconds under it).
 NORACE_CLI    := ^(TestEvaluateGolden|TestRemediateGolden|TestScripts)$$
-NORACE_LOADING := ^(TestPolicyErrors)$$
-NORACE_JUDGING := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear|TestEvidenceChanges|TestSynthesizedOrganization|TestDistinctOrganizationReuse|TestNamesOnlyWhereNothingElseReadsThem|TestReuseKeepsTheOrderOfAccountIDs|TestTwinsWhoseNamesMatter)$$
+NORACE_LOADING := ^(TestPolicyErrors|TestOwnInputMayBeMemoized)$$
+NORACE_JUDGING := ^(TestBenchmarkPatternsPassTheirControls|TestChainCostIsLinear|TestEvidenceChanges|TestSynthesizedOrganization|TestDistinctOrganizationReuse|TestNamesOnlyWhereNothingElseReadsThem|TestReuseKeepsTheOrderOfAccountIDs|TestTwinsWhoseNamesMatter|TestDecodeResultAsJSON|TestSharedPathsAsJudgedAlone)$$
 test-go: build ## Go tests with the race detector (includes gofmt, vet, tidy and import checks)
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 5m -skip '^FuzzEvaluate$$|$(NORACE_CLI)|$(NORACE_JUDGING)|$(NORACE_LOADING)' ./...

@@ -50,8 +50,9 @@ func readBothWays(t *testing.T, data []byte, trickle bool) bool {
 }
 
 // Decoding the accounts on several goroutines gives what reading in order
-// gives: every shipped snapshot, written compact, indented with tabs and
-// with CRLF line ends, read whole or a byte at a time, reads the same,
+// gives: every shipped snapshot, as shipped (read whole and a byte at a
+// time), written compact, indented with tabs and with CRLF line ends,
+// reads the same,
 // places included; and where reading in order finds something wrong (the
 // same texts cut short or with a byte changed), spreading gives up
 // (errSpread), so that Decode reads again in order and says the same.
@@ -75,7 +76,7 @@ func TestSpreadReadsAsInOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		crlf := bytes.ReplaceAll(text, []byte("\n"), []byte("\r\n"))
-		for _, form := range [][]byte{text, compact.Bytes(), tabs.Bytes(), crlf} {
+		for f, form := range [][]byte{text, compact.Bytes(), tabs.Bytes(), crlf} {
 			variants := [][]byte{form}
 			for range 6 {
 				cut := form[:rng.IntN(len(form))]
@@ -84,7 +85,7 @@ func TestSpreadReadsAsInOrder(t *testing.T) {
 				variants = append(variants, cut, changed)
 			}
 			for k, data := range variants {
-				if readBothWays(t, data, k == 0) {
+				if readBothWays(t, data, k == 0 && f == 0) {
 					spreadRead++
 				} else {
 					refused++
