@@ -474,60 +474,50 @@ func jsonStrings(v any) ([]string, bool) {
 }
 
 func jsonFrameworks(v any) ([]report.Framework, bool) {
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	out := make([]report.Framework, len(list))
-	for i, x := range list {
-		m, ok := x.(map[string]any)
-		if !ok {
-			return nil, false
+	return jsonObjects(v, func(f *report.Framework, key string, value any) (ok bool) {
+		switch key {
+		case "name":
+			f.Name, ok = jsonString(value)
+		case "id":
+			f.ID, ok = jsonString(value)
+		case "versions":
+			f.Versions, ok = jsonStrings(value)
 		}
-		for k, v := range m {
-			switch k {
-			case "name":
-				out[i].Name, ok = jsonString(v)
-			case "id":
-				out[i].ID, ok = jsonString(v)
-			case "versions":
-				out[i].Versions, ok = jsonStrings(v)
-			default:
-				ok = false
-			}
-			if !ok {
-				return nil, false
-			}
-		}
-	}
-	return out, true
+		return ok
+	})
 }
 
 func jsonResources(v any) ([]report.Resource, bool) {
+	return jsonObjects(v, func(r *report.Resource, key string, value any) (ok bool) {
+		switch key {
+		case "type":
+			r.Type, ok = jsonString(value)
+		case "id":
+			r.ID, ok = jsonString(value)
+		case "name":
+			r.Name, ok = jsonString(value)
+		case "region":
+			r.Region, ok = jsonString(value)
+		}
+		return ok
+	})
+}
+
+// jsonObjects reads a list of objects, giving each member to set, which
+// says whether it knows the member and its type.
+func jsonObjects[T any](v any, set func(x *T, key string, value any) bool) ([]T, bool) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, false
 	}
-	out := make([]report.Resource, len(list))
+	out := make([]T, len(list))
 	for i, x := range list {
 		m, ok := x.(map[string]any)
 		if !ok {
 			return nil, false
 		}
-		for k, v := range m {
-			switch k {
-			case "type":
-				out[i].Type, ok = jsonString(v)
-			case "id":
-				out[i].ID, ok = jsonString(v)
-			case "name":
-				out[i].Name, ok = jsonString(v)
-			case "region":
-				out[i].Region, ok = jsonString(v)
-			default:
-				ok = false
-			}
-			if !ok {
+		for key, value := range m {
+			if !set(&out[i], key, value) {
 				return nil, false
 			}
 		}
