@@ -156,9 +156,7 @@ func (s *Scanner) Span() (text []byte, ok bool) {
 			i++
 			switch c {
 			case ' ':
-				for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == eightSpaces {
-					i += 8
-				}
+				i = pastSpaces(data, i)
 			case '"':
 				inString = true
 			case '{', '[':
@@ -276,10 +274,7 @@ func (s *Scanner) skipSpace() {
 		for i < len(data) {
 			switch data[i] {
 			case ' ':
-				i++
-				for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == eightSpaces {
-					i += 8
-				}
+				i = pastSpaces(data, i+1)
 			case '\t', '\r':
 				i++
 			case '\n':
@@ -296,6 +291,15 @@ func (s *Scanner) skipSpace() {
 			return
 		}
 	}
+}
+
+// pastSpaces skips the runs of eight spaces at data[i:] (an indented file
+// is a third spaces), leaving what is left of a run to a byte loop.
+func pastSpaces(data []byte, i int) int {
+	for i+8 <= len(data) && binary.LittleEndian.Uint64(data[i:]) == eightSpaces {
+		i += 8
+	}
+	return i
 }
 
 const eightSpaces = 0x2020202020202020
@@ -432,8 +436,9 @@ func (s *Scanner) NextKey(first bool) (key string, ok bool, err error) {
 
 // held gives the string of short ASCII text, held once: a snapshot
 // repeats its keys, its regions and its settings' values a great many
-// times, and a string held costs no allocation when it comes again. The first strings of a document are held, up to maxHeldStrings;
-// past that, text not held already is a new string as before.
+// times, and a string held costs no allocation when it comes again. The
+// first strings of a document are held, up to maxHeldStrings; past that,
+// text not held already is a new string as before.
 func (s *Scanner) held(b []byte) string {
 	if str, ok := s.strings[string(b)]; ok {
 		return str

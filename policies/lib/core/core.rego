@@ -6,10 +6,11 @@
 #   input.collected_at, when its evidence was read; a control may follow
 #   evidence into another account of the snapshot, such as the one that
 #   owns an organization trail. input.needs, when given, says which parts
-#   of a result the report reads (remediation, evidence: true or false). Here: accounts, regions and failed calls;
-#   ARNs; a control's result from its METADATA; the resources a verdict is
-#   about; a control's data, found by its package path; the frameworks
-#   (lib/core/data.json); names as shell words.
+#   of a result the report reads (remediation, evidence: true or false).
+#   Here: accounts, regions and failed calls; ARNs; a control's result from
+#   its METADATA; the resources a verdict is about; a control's data, found
+#   by its package path; the frameworks (lib/core/data.json); names as
+#   shell words.
 package lib.core
 
 # account(id) is an account of the snapshot.

@@ -35,9 +35,15 @@ paths := [path_of(candidate) | some candidate in trails.candidates]
 # when the evidence was read (TestSharedPathsReadNoJudgedAccount), so
 # without the judged account it gives what it gives with it.
 path_of(candidate) := shared_path(input.others, candidate) if {
+	through_others(candidate)
+} else := path_through(candidate)
+
+# through_others(candidate): the trail is read from another account's
+# record, and the input without the judged account is offered.
+through_others(candidate) if {
 	candidate.account != input.account_id
 	input.others
-} else := path_through(candidate)
+}
 
 # METADATA
 # description: path_through(candidate) in an input of its own.
@@ -267,8 +273,7 @@ good_patterns(control) := filters.good_among(patterns, control)
 # filters.scope, which reads the judged account's id only for a pattern
 # that could tell accounts apart (TestSharedPathsReadNoJudgedAccount).
 filter_break_of(path, control) := shared_filter_break(input.others, path, control) if {
-	path.candidate.account != input.account_id
-	input.others
+	through_others(path.candidate)
 	not filters.any_reads_account(path.patterns, control)
 } else := filter_break(path, control)
 
